@@ -1,0 +1,2 @@
+export { createIdGenerator } from './ids.ts';
+export type { IdGenerator } from './ids.ts';

@@ -1,0 +1,2 @@
+export { createLogger } from './logger.ts';
+export type { Logger, CreateLoggerOptions } from './logger.ts';

@@ -1,0 +1,88 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Principal } from '../identity/index.ts';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
+
+/**
+ * Who may call a route, declared beside it (and shown in the OpenAPI document):
+ * - `public`: anyone (liveness, JWKS, token endpoints, ingest probes documented as such);
+ * - `permission`: an authenticated principal holding `<resource>:<action>`;
+ * - `custom`: the handler authenticates by itself with the named security scheme (ingest
+ *   source tokens), and the builder leaves the request alone.
+ */
+export type RouteAccess =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'permission'; readonly permission: string }
+  | { readonly kind: 'custom'; readonly scheme: string };
+
+export interface RouteResponse {
+  readonly description: string;
+  /** Body schema (JSON); omitted for empty bodies or non-JSON bodies described by `contentType`. */
+  readonly schema?: z.ZodType;
+  /** Media type when not `application/json` (NDJSON, CSV, text). */
+  readonly contentType?: string;
+}
+
+export interface RouteContext<P, Q, B> {
+  readonly req: Request;
+  readonly res: Response;
+  /** The authenticated principal; always set for `permission` routes. */
+  readonly principal: Principal | undefined;
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  /** Passes the request on (raw routes that decline a path, e.g. an index named like a platform route). */
+  readonly next: NextFunction;
+}
+
+type Schema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** One route: its contract (schemas, access, responses) and its handler. */
+export interface RouteDefinition<
+  PS extends Schema | undefined = Schema | undefined,
+  QS extends Schema | undefined = Schema | undefined,
+  BS extends Schema | undefined = Schema | undefined,
+> {
+  readonly method: HttpMethod;
+  /** Express path syntax (`/events/:id`, `/secrets/*path`). */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly access: RouteAccess;
+  readonly params?: PS;
+  readonly query?: QS;
+  /** JSON body schema; the builder parses JSON within `bodyLimit` bytes. */
+  readonly body?: BS;
+  readonly bodyLimit?: number;
+  /**
+   * The handler reads the body and writes the response itself (streaming, NDJSON, the
+   * Elasticsearch-compatible API); the builder still validates params and query and checks access.
+   */
+  readonly raw?: boolean;
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+  /**
+   * Returns the body of the first 2xx response declared (sent as JSON), or undefined when it
+   * has written the response itself.
+   */
+  readonly handler: (context: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>>) => unknown;
+}
+
+/** A route of any shape, as routers and the OpenAPI generator see it. */
+export type AnyRoute = RouteDefinition;
+
+/** Declares a route with its types inferred from its schemas. */
+export function defineRoute<
+  PS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  BS extends Schema | undefined = undefined,
+>(definition: RouteDefinition<PS, QS, BS>): AnyRoute {
+  return definition;
+}
+
+/** `/events/:id` → `/events/{id}`; `/secrets/*path` → `/secrets/{path}`. */
+export function openApiPath(path: string): string {
+  return path.replaceAll(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
+}

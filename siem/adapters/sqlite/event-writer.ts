@@ -1,0 +1,173 @@
+import { hash } from 'node:crypto';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { SiemError } from '../../errors.ts';
+import type { AppendStatus, RetentionResult } from '../../events/event-store.ts';
+import {
+  HOUR_MS,
+  ROLLUP_MISSING,
+  ROLLUP_TOTAL,
+  SEQ_SLOTS,
+  dayOf,
+  dayStart,
+  promotedColumn,
+  ridBase,
+} from './layout.ts';
+import { promotedValues } from './index-fields.ts';
+import type { Partition, PartitionCatalog } from './partition-catalog.ts';
+
+/** A batch in columnar form, as it crosses the thread boundary. */
+export interface AppendBatch {
+  readonly ids: readonly string[];
+  readonly timestamps: readonly number[];
+  readonly json: readonly string[];
+  readonly text: readonly string[];
+  /** Events stamped on receipt (deduplicated by id alone within their partition). */
+  readonly stampedOnReceipt: readonly boolean[];
+  /** `promotedFields.length` values per event, event after event. */
+  readonly promoted: readonly (string | null)[];
+}
+
+interface PartitionStatements {
+  readonly insertEvent: StatementSync;
+  readonly insertDoc: StatementSync;
+  readonly insertText: StatementSync;
+  readonly addRollup: StatementSync;
+  readonly maxRid: StatementSync;
+}
+
+const SEQ_CACHE_LIMIT = 100_000;
+
+/**
+ * Appends batches in one transaction each: the event row (deduplicated on timestamp and id
+ * hash), its document and its full-text entry, then commits. Statuses are only returned after
+ * the commit, so a caller acknowledging them never acknowledges what could be lost.
+ */
+export function createEventWriter(
+  db: DatabaseSync,
+  catalog: PartitionCatalog,
+  promotedFields: readonly string[],
+) {
+  const statements = new Map<number, PartitionStatements>();
+  // Next free sequence number per millisecond; misses are answered from the table.
+  const nextSeq = new Map<number, bigint>();
+
+  const prepare = (partition: Partition): PartitionStatements => {
+    let s = statements.get(partition.day);
+    if (s) return s;
+    const columns = partition.promotedList.map(promotedColumn);
+    const placeholders = columns.map(() => ', ?').join('');
+    s = {
+      insertEvent: db.prepare(
+        `INSERT INTO ${partition.ev} (rid, ts, h, r${columns.map((c) => `, ${c}`).join('')}) VALUES (?, ?, ?, ?${placeholders}) ON CONFLICT DO NOTHING`,
+      ),
+      insertDoc: db.prepare(`INSERT INTO ${partition.doc} (rid, doc) VALUES (?, ?)`),
+      insertText: db.prepare(`INSERT INTO ${partition.fts} (rowid, t) VALUES (?, ?)`),
+      addRollup: db.prepare(
+        `INSERT INTO ${partition.agg} (hour, slot, value, n) VALUES (?, ?, ?, ?) ON CONFLICT (hour, slot, value) DO UPDATE SET n = n + excluded.n`,
+      ),
+      maxRid: db.prepare(`SELECT max(rid) AS m FROM ${partition.ev} WHERE rid >= ? AND rid < ?`),
+    };
+    s.maxRid.setReadBigInts(true);
+    statements.set(partition.day, s);
+    return s;
+  };
+
+  const allocateRid = (s: PartitionStatements, timestamp: number): bigint => {
+    const base = ridBase(timestamp);
+    let seq = nextSeq.get(timestamp);
+    if (seq === undefined) {
+      const row = s.maxRid.get(base, base + SEQ_SLOTS) as { m: bigint | null } | undefined;
+      seq = row?.m == null ? 0n : row.m - base + 1n;
+      if (nextSeq.size >= SEQ_CACHE_LIMIT) nextSeq.clear();
+    }
+    if (seq >= SEQ_SLOTS) {
+      throw new SiemError(
+        'SIEM_INVALID_EVENT',
+        `more than ${String(SEQ_SLOTS)} events share the timestamp ${new Date(timestamp).toISOString()}`,
+      );
+    }
+    nextSeq.set(timestamp, seq + 1n);
+    return base + seq;
+  };
+
+  const append = (batch: AppendBatch): AppendStatus[] => {
+    const width = promotedFields.length;
+    const statuses: AppendStatus[] = new Array<AppendStatus>(batch.ids.length);
+    // Hourly counts of what this batch stores, per partition: written once per batch.
+    const rollups = new Map<PartitionStatements, Map<string, number>>();
+    const count = (s: PartitionStatements, hour: number, slot: number, value: string): void => {
+      let counts = rollups.get(s);
+      if (!counts) {
+        counts = new Map();
+        rollups.set(s, counts);
+      }
+      const key = `${String(hour)}\u0001${String(slot)}\u0001${value}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    };
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (let i = 0; i < batch.ids.length; i++) {
+        const timestamp = batch.timestamps[i] ?? 0;
+        const partition = catalog.ensure(dayOf(timestamp), promotedFields);
+        const s = prepare(partition);
+        const rid = allocateRid(s, timestamp);
+        const idHash = hash('sha256', batch.ids[i] ?? '', 'buffer').subarray(0, 16);
+        const row: SQLInputValue[] = [
+          rid,
+          timestamp,
+          idHash,
+          batch.stampedOnReceipt[i] === true ? 1 : null,
+        ];
+        // A partition created by an older layout keeps its own promoted columns.
+        const values: (string | null)[] = partition.promotedList.map((field) => {
+          const slot = promotedFields.indexOf(field);
+          return slot < 0 ? null : (batch.promoted[i * width + slot] ?? null);
+        });
+        const inserted = s.insertEvent.run(...row, ...values).changes > 0;
+        if (inserted) {
+          s.insertDoc.run(rid, batch.json[i] ?? '{}');
+          s.insertText.run(rid, batch.text[i] ?? '');
+          const hour = Math.floor(timestamp / HOUR_MS);
+          count(s, hour, ROLLUP_TOTAL, '');
+          values.forEach((value, slot) => {
+            if (value === null) count(s, hour, slot, ROLLUP_MISSING);
+            else for (const v of new Set(promotedValues(value))) count(s, hour, slot, v);
+          });
+        }
+        statuses[i] = inserted ? 'created' : 'duplicate';
+      }
+      for (const [s, counts] of rollups) {
+        for (const [key, n] of counts) {
+          const [hour = '0', slot = '0', value = ''] = key.split('\u0001');
+          s.addRollup.run(Number(hour), Number(slot), value, n);
+        }
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      nextSeq.clear();
+      throw err;
+    }
+    return statuses;
+  };
+
+  /** Drops every partition whose whole day lies before `cutoff`. */
+  const deleteBefore = (cutoff: number): RetentionResult => {
+    const deleted: string[] = [];
+    let deletedEvents = 0;
+    for (const partition of catalog.all()) {
+      if (dayStart(partition.day + 1) > cutoff) continue;
+      const row = db.prepare(`SELECT count(*) AS n FROM ${partition.ev}`).get() as { n: number };
+      deletedEvents += row.n;
+      catalog.drop(partition.day);
+      statements.delete(partition.day);
+      deleted.push(partition.ev.slice(3));
+    }
+    nextSeq.clear();
+    return { deletedEvents, deletedPartitions: deleted };
+  };
+
+  return { append, deleteBefore };
+}
+
+export type EventWriter = ReturnType<typeof createEventWriter>;

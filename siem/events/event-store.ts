@@ -1,0 +1,117 @@
+import type { EcsDocument } from '../parsers/parser.ts';
+import type { KqlNode } from '../search/kql/index.ts';
+
+/**
+ * An event ready to store: normalised, redacted, with its id decided. `json` is the document
+ * serialised once by the pipeline, so the store does not serialise it again.
+ */
+export interface PreparedEvent {
+  /** `event.id`: the sender's, or one derived from the content (stable across re-sends). */
+  readonly id: string;
+  /** `@timestamp` in epoch milliseconds. */
+  readonly timestamp: number;
+  readonly doc: EcsDocument;
+  readonly json: string;
+  /**
+   * True when the event had no time of its own and was stamped on receipt. A re-send of such an
+   * event gets a new timestamp, so stores deduplicate it by id alone within their retention unit
+   * (a day partition here, a backing index in Elasticsearch).
+   */
+  readonly stampedOnReceipt?: boolean;
+}
+
+export interface StoredEvent {
+  readonly id: string;
+  readonly timestamp: number;
+  readonly doc: EcsDocument;
+}
+
+/** `created`, or `duplicate` when an event with the same id and timestamp is already stored. */
+export type AppendStatus = 'created' | 'duplicate';
+
+/** Which events a read covers: a query and a half-open time range `[from, to)` in epoch ms. */
+export interface EventFilter {
+  readonly query: KqlNode;
+  readonly from?: number;
+  readonly to?: number;
+}
+
+export interface EventSearchRequest extends EventFilter {
+  readonly size: number;
+  /** By `@timestamp`, newest first by default; ties keep arrival order. */
+  readonly sort?: 'desc' | 'asc';
+  /** Opaque cursor from the previous page (search-after semantics: stable under new writes). */
+  readonly cursor?: string;
+  /** Count hits exactly up to this many, then report `gte` (like Elasticsearch's track_total_hits). */
+  readonly trackTotalHits?: number;
+}
+
+export interface HitCount {
+  readonly value: number;
+  readonly relation: 'eq' | 'gte';
+}
+
+export interface EventSearchResult {
+  readonly hits: StoredEvent[];
+  readonly total: HitCount;
+  /** Present when more hits follow. */
+  readonly nextCursor?: string;
+}
+
+export interface TermsRequest extends EventFilter {
+  readonly field: string;
+  readonly size: number;
+}
+
+export interface TermsBucket {
+  readonly key: string | number | boolean;
+  readonly count: number;
+}
+
+export interface TermsResult {
+  readonly buckets: TermsBucket[];
+  /** Events counted in values beyond the top `size`. */
+  readonly otherCount: number;
+  /** Matching events without the field. */
+  readonly missingCount: number;
+}
+
+export interface DateHistogramRequest extends EventFilter {
+  /** Fixed bucket width in milliseconds; buckets align to the Unix epoch (UTC). */
+  readonly intervalMs: number;
+}
+
+export interface DateHistogramBucket {
+  /** Bucket start, epoch ms. */
+  readonly start: number;
+  readonly count: number;
+}
+
+export interface RetentionResult {
+  readonly deletedEvents: number;
+  readonly deletedPartitions: readonly string[];
+}
+
+export interface EventStoreHealth {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * The event store port. Adapters: embedded SQLite (+FTS5) and, at scale, Elasticsearch data
+ * streams. `append` resolves only once the batch is durable; re-sent events (same id and
+ * timestamp) are reported as duplicates and not stored twice.
+ */
+export interface EventStore {
+  append(events: readonly PreparedEvent[]): Promise<AppendStatus[]>;
+  /** The event with this id; `timestamp` narrows the lookup when known. */
+  get(id: string, timestamp?: number): Promise<StoredEvent | undefined>;
+  search(request: EventSearchRequest): Promise<EventSearchResult>;
+  count(filter: EventFilter): Promise<number>;
+  terms(request: TermsRequest): Promise<TermsResult>;
+  dateHistogram(request: DateHistogramRequest): Promise<DateHistogramBucket[]>;
+  /** Deletes events older than `cutoff` (epoch ms); adapters may round to whole partitions. */
+  deleteBefore(cutoff: number): Promise<RetentionResult>;
+  health(): Promise<EventStoreHealth>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,312 @@
+import { readFileSync } from 'node:fs';
+import type { Express } from 'express';
+import { createServer as createPlainServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { DestinationStream } from 'pino';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { createApi, PLATFORM_PATHS } from '../api/index.ts';
+import {
+  accessMigrations,
+  accessRoutes,
+  createAccessStore,
+  createPrincipalResolver,
+} from '../platform/access/index.ts';
+import type { Config } from '../platform/config/index.ts';
+import { PlatformError } from '../platform/errors/index.ts';
+import type { Clock } from '../platform/clock/index.ts';
+import { systemClock } from '../platform/clock/index.ts';
+import { createIdGenerator } from '../platform/ids/index.ts';
+import type { IdGenerator } from '../platform/ids/index.ts';
+import {
+  createApiTokens,
+  createAuthenticator,
+  identityMigrations,
+} from '../platform/identity/index.ts';
+import type { ApiTokens } from '../platform/identity/index.ts';
+import type { Logger } from '../platform/logging/index.ts';
+import { createMetrics } from '../platform/metrics/index.ts';
+import {
+  createMemoryRateLimitStore,
+  createRateLimiter,
+  createRedisRateLimitStore,
+} from '../platform/rate-limit/index.ts';
+import type { Metrics } from '../platform/metrics/index.ts';
+import { createSecretScanner } from '../platform/redaction/index.ts';
+import type { RelationalStore } from '../platform/storage/index.ts';
+import { createSiem, createSqliteEventStore, siemMigrations } from '../siem/index.ts';
+import type { IngestHook, Siem, SyslogServer } from '../siem/index.ts';
+import { bootstrap } from './bootstrap.ts';
+import type { BootstrapSecrets } from './bootstrap.ts';
+import { createLoggerFor, eventStorePath, openRelationalStore } from './infrastructure.ts';
+
+export interface AppOptions {
+  readonly logger?: Logger;
+  /** Where the platform's own (redacting) logger writes; stdout by default. */
+  readonly logDestination?: DestinationStream;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  /** Called once with credentials created on first start; the CLI prints them. */
+  readonly onBootstrap?: (secrets: BootstrapSecrets) => void;
+  /** Threads for the event store (default true; the CLI's offline commands use false). */
+  readonly eventStoreThreads?: boolean;
+  /** Run on every ingest batch before it is acknowledged (detections attach here). */
+  readonly ingestHooks?: readonly IngestHook[];
+}
+
+export interface StartedApp {
+  readonly url: string;
+  readonly syslog?: { readonly tcp?: AddressInfo; readonly udp?: AddressInfo };
+}
+
+/** The platform process: its adapters, modules, HTTP server and inputs, and their lifecycle. */
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly relational: RelationalStore;
+  readonly siem: Siem;
+  readonly tokens: ApiTokens;
+  /** The HTTP application once started (for tests that inspect its routes). */
+  readonly http: Express | undefined;
+  start(): Promise<StartedApp>;
+  /** Stops accepting, drains in-flight work, flushes and closes the stores. Idempotent. */
+  stop(reason?: string): Promise<void>;
+}
+
+const DAY = 86_400_000;
+
+/** The platform's version, from package.json. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/** Builds the platform from its configuration: config → adapters → modules → API. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? createIdGenerator(clock);
+  const scanner = createSecretScanner();
+  const logger = options.logger ?? createLoggerFor(config, scanner, options.logDestination);
+  const metrics = createMetrics();
+  const dataDir = resolve(config.dataDir);
+
+  const relational = openRelationalStore(config, dataDir, clock);
+  try {
+    await relational.migrate([...identityMigrations, ...accessMigrations, ...siemMigrations]);
+  } catch (err) {
+    await relational.close();
+    throw err;
+  }
+  const events = await createSqliteEventStore({
+    path: eventStorePath(dataDir),
+    durability: config.events.durability,
+    threads: options.eventStoreThreads ?? true,
+    clock,
+  }).catch(async (err: unknown) => {
+    await relational.close();
+    throw err;
+  });
+
+  const siem = createSiem({
+    relational,
+    events,
+    scanner,
+    clock,
+    ids,
+    metrics,
+    logger,
+    ingest: config.ingest,
+    ...(options.ingestHooks ? { hooks: options.ingestHooks } : {}),
+  });
+  const tokens = createApiTokens({ store: relational, clock, ids });
+  const access = createAccessStore({ store: relational, clock, ids });
+  const resolvePrincipal = createPrincipalResolver(access);
+  const bearer = createAuthenticator({ apiTokens: tokens });
+  const rateLimitStore =
+    config.redis.url === undefined
+      ? createMemoryRateLimitStore({ clock })
+      : createRedisRateLimitStore({ url: config.redis.url, clock });
+  const windowMs = config.rateLimit.windowSeconds * 1000;
+  const rateLimiter = createRateLimiter({
+    store: rateLimitStore,
+    perAddress: { limit: config.rateLimit.perAddress, windowMs },
+    perPrincipal: { limit: config.rateLimit.perPrincipal, windowMs },
+    metrics,
+    logger,
+  });
+
+  let server: Server | undefined;
+  let http: Express | undefined;
+  let syslog: SyslogServer | undefined;
+  let retention: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+  let publishAddress = `${config.server.host}:${String(config.server.port)}`;
+
+  const applyRetention = async (): Promise<void> => {
+    try {
+      const result = await events.deleteBefore(clock.now() - config.events.retentionDays * DAY);
+      if (result.deletedPartitions.length > 0)
+        logger.info({ ...result }, 'retention deleted old events');
+    } catch (err) {
+      logger.error({ err }, 'retention failed');
+    }
+  };
+
+  const app: App = {
+    config,
+    logger,
+    metrics,
+    relational,
+    siem,
+    tokens,
+    get http() {
+      return http;
+    },
+    async start() {
+      await access.ensureDefaultTenant();
+      const secrets = await bootstrap({ config, relational, tokens, sources: siem.sources });
+      if (secrets.created && options.onBootstrap) options.onBootstrap(secrets);
+
+      const api = createApi({
+        logger,
+        metrics,
+        ids,
+        trustProxy: config.server.trustProxy,
+        retryAfterSeconds: config.ingest.retryAfterSeconds,
+        dependencies: async () => {
+          const [db, ev] = await Promise.all([relational.health(), events.health()]);
+          return [
+            { name: `relational (${db.dialect})`, ok: db.ok, detail: db.detail },
+            { name: 'events (sqlite)', ok: ev.ok, detail: ev.detail },
+            ...(stopping ? [{ name: 'lifecycle', ok: false, detail: 'shutting down' }] : []),
+          ];
+        },
+        authenticate: async (req) => resolvePrincipal(await bearer(req)),
+        rateLimiter,
+        spiffeIds: config.server.tls.spiffeIds,
+        defaultBodyLimit: 1024 * 1024,
+        version: VERSION,
+        routes: [...accessRoutes(access), ...siem.routes],
+        fallbackRoutes: siem.elasticsearchRoutes({
+          installationId: secrets.installationId,
+          reservedPaths: PLATFORM_PATHS,
+          publishAddress: () => publishAddress,
+        }),
+      });
+      http = api;
+      server = createHttpServer(config, api);
+      const listening = server;
+      await new Promise<void>((resolveListen, rejectListen) => {
+        listening.once('error', rejectListen);
+        listening.listen(config.server.port, config.server.host, () => {
+          listening.off('error', rejectListen);
+          resolveListen();
+        });
+      });
+      const address = listening.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      publishAddress = `${host}:${String(address.port)}`;
+
+      let syslogAddresses: StartedApp['syslog'];
+      if (config.syslog.tcp !== '' || config.syslog.udp !== '') {
+        syslog = await siem.createSyslog({
+          ...(config.syslog.tcp !== '' ? { tcp: splitAddress(config.syslog.tcp) } : {}),
+          ...(config.syslog.udp !== '' ? { udp: splitAddress(config.syslog.udp) } : {}),
+          sourceName: config.syslog.source,
+          maxMessageBytes: config.syslog.maxMessageBytes,
+          idleTimeoutMs: config.syslog.idleTimeoutMs,
+        });
+        syslogAddresses = await syslog.start();
+      }
+
+      await applyRetention();
+      retention = setInterval(() => void applyRetention(), 3_600_000);
+      retention.unref();
+      const url = `${config.server.tls.certFile === '' ? 'http' : 'https'}://${publishAddress}`;
+      logger.info(
+        { url, syslog: syslogAddresses, dataDir, database: relational.dialect },
+        'claytom-secops started',
+      );
+      return { url, ...(syslogAddresses ? { syslog: syslogAddresses } : {}) };
+    },
+
+    stop(reason = 'stop requested') {
+      stopping ??= (async () => {
+        logger.info({ reason }, 'shutting down: no new work accepted, draining');
+        if (retention) clearInterval(retention);
+        const grace = config.server.shutdownGraceMs;
+        const closed = server ? closeServer(server, grace) : Promise.resolve();
+        await Promise.all([closed, syslog?.stop({ drainMs: grace })]);
+        await siem.pipeline.drain();
+        await events.close();
+        await rateLimitStore.close();
+        await relational.close();
+        logger.info('shutdown complete');
+      })();
+      return stopping;
+    },
+  };
+  return app;
+}
+
+/**
+ * HTTP, or HTTPS with TLS 1.3 only when a certificate is configured; with `clientCertificates:
+ * require`, clients must present a certificate that chains to the configured CA (mTLS).
+ */
+function createHttpServer(config: Config, handler: Express): Server {
+  const timeouts = {
+    keepAliveTimeout: config.server.keepAliveTimeoutMs,
+    headersTimeout: config.server.headersTimeoutMs,
+    requestTimeout: config.server.requestTimeoutMs,
+  };
+  const tls = config.server.tls;
+  if (tls.certFile === '') return createPlainServer(timeouts, handler);
+  const mutual = tls.clientCertificates === 'require';
+  return createTlsServer(
+    {
+      ...timeouts,
+      cert: readSetting('server.tls.certFile', tls.certFile),
+      key: readSetting('server.tls.keyFile', tls.keyFile),
+      ...(tls.caFile !== '' ? { ca: readSetting('server.tls.caFile', tls.caFile) } : {}),
+      minVersion: 'TLSv1.3',
+      requestCert: mutual,
+      rejectUnauthorized: mutual,
+    },
+    handler,
+  );
+}
+
+/** Reads a file a setting names; a missing or unreadable one stops the start naming the key. */
+function readSetting(key: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      `invalid configuration:\n  - ${key}: cannot read ${path}`,
+      { cause, issues: [{ path: key, message: `cannot read ${path}` }] },
+    );
+  }
+}
+
+function splitAddress(value: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  return { host: value.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(value.slice(i + 1)) };
+}
+
+/**
+ * Stops accepting connections, lets in-flight requests finish (their ingest commits and gets
+ * acknowledged), closes idle keep-alive connections, and after the grace period closes the rest.
+ */
+async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const done = new Promise<void>((r) => server.close(() => r()));
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await done;
+  clearInterval(idle);
+  clearTimeout(timer);
+}

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { registerConfig } from './commands/config.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerSearch } from './commands/search.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerSources, registerTokens } from './commands/sources.ts';
+
+const program = new Command();
+program
+  .name('secops')
+  .description('ClayTom SecOps: SIEM, detections, SOAR, supply-chain gate, evidence and controls')
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // Usage errors exit 2, like other CI-facing tools; help and version exit 0.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+registerServe(program);
+registerIngest(program);
+registerSearch(program);
+registerSources(program);
+registerTokens(program);
+registerConfig(program);
+await program.parseAsync(process.argv);

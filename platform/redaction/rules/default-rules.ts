@@ -1,5 +1,6 @@
 import type { SecretRule } from '../secret-rule.ts';
 import { awsAccessKeyIdRule, awsSecretAccessKeyRule } from './aws.ts';
+import { claytomTokenRule } from './claytom.ts';
 import { commandLinePasswordRule } from './command-line.ts';
 import { githubFineGrainedPatRule, githubTokenRule } from './github.ts';
 import { googleApiKeyRule } from './google.ts';
@@ -31,6 +32,7 @@ export const defaultSecretRules: readonly SecretRule[] = Object.freeze([
   sendgridApiKeyRule,
   googleApiKeyRule,
   npmTokenRule,
+  claytomTokenRule,
   jwtRule,
   urlPasswordRule,
   httpAuthorizationRule,

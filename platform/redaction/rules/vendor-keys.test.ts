@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSecretScanner } from '../index.ts';
 
-// SendGrid, Google and npm keys: generated fakes in each vendor's shape.
+// SendGrid, Google, npm and our own (ClayTom) keys: generated fakes in each vendor's shape.
 const { redact } = createSecretScanner();
 
 describe.each([
@@ -19,6 +19,15 @@ describe.each([
     rule: 'npm-token',
     value: 'npm_SH4487q7J58m1CiAhzCueQpBenQtYh5Xj8TP',
     nearMisses: ['npm_config_registry=https://registry.npmjs.org/', 'npm_SH4487q7J58m1CiA'],
+  },
+  {
+    rule: 'claytom-token',
+    value: 'sac_bywSBeBOk5n1knoNZVsXd5GpCV9-TWKNNoBvWZQJlqY',
+    nearMisses: [
+      'sac_tooShort',
+      'see sat_ in the docs',
+      'isat_bywSBeBOk5n1knoNZVsXd5GpCV9-TWKNNoBvWZQJlqY',
+    ],
   },
 ])('$rule', ({ rule, value, nearMisses }) => {
   it('masks the key wherever it stands', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../platform/config/index.ts';
 import { sql } from '../platform/storage/index.ts';
 import type { RelationalStore } from '../platform/storage/index.ts';
+import { DEFAULT_TENANT } from '../platform/identity/index.ts';
 import type { ApiTokens } from '../platform/identity/index.ts';
 import type { SourceRegistry } from '../siem/index.ts';
 
@@ -15,7 +16,7 @@ export interface BootstrapSecrets {
 
 /**
  * First start: an installation id, a `bootstrap-admin` API token and a `default` ingest source
- * (plus the syslog source when syslog is enabled). Tokens are returned once and stored hashed;
+ * (plus the syslog source when syslog is enabled), both in the default tenant. Tokens are returned once and stored hashed;
  * later starts create nothing and return none.
  */
 export async function bootstrap(deps: {
@@ -45,11 +46,11 @@ export async function bootstrap(deps: {
   const wanted: string[] = [];
   if (config.bootstrap.createDefaultSource) wanted.push('default');
   if (config.syslog.tcp !== '' || config.syslog.udp !== '') wanted.push(config.syslog.source);
-  const known = new Set((await sources.list()).map((s) => s.name));
+  const known = new Set((await sources.list(DEFAULT_TENANT)).map((s) => s.name));
   if (known.size === 0 || wanted.some((n) => n === config.syslog.source && !known.has(n))) {
     for (const name of wanted) {
       if (known.has(name)) continue;
-      const { token } = await sources.create(name, 'auto');
+      const { token } = await sources.create(name, 'auto', DEFAULT_TENANT);
       known.add(name);
       sourceTokens.push({ name, token });
       created = true;

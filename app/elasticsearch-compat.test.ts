@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TENANT } from '../platform/identity/index.ts';
 import { startTestApp } from '../test/support/app.ts';
 import type { TestApp } from '../test/support/app.ts';
 
@@ -234,7 +235,7 @@ describe('bulk semantics', () => {
     expect(again.json.items.map((i) => Object.values(i)[0]?.status)).toEqual([409, 200]);
     expect(again.json.items[1]?.index).toMatchObject({ result: 'noop' });
     expect(
-      await t.app.siem.events.count({
+      await t.app.siem.events.count(DEFAULT_TENANT, {
         query: {
           type: 'match',
           field: { kind: 'name', name: 'secops.index' },
@@ -250,6 +251,40 @@ describe('bulk semantics', () => {
       '/winlogbeat-8.17.0/_bulk',
     );
     expect(res.json.items[0]?.create).toMatchObject({ _index: 'winlogbeat-8.17.0', status: 201 });
+  });
+
+  it('stores a source’s events in the source’s tenant, whatever the documents claim', async () => {
+    const beta = await t.app.siem.sources.create('es-beta', 'auto', 'beta');
+    const lines = [
+      '{"create":{"_index":"tenancy","_id":"same-id-both-tenants"}}',
+      '{"@timestamp":"2026-01-06T00:00:00Z","message":"claims default","secops":{"tenant":"default"},"organization":{"id":"default"}}',
+    ];
+    const send = async (token: string) => {
+      const res = await fetch(`${t.url}/_bulk`, {
+        method: 'POST',
+        headers: { authorization: basic(token), 'content-type': 'application/x-ndjson' },
+        body: `${lines.join('\n')}\n`,
+      });
+      return (await res.json()) as { items: Record<string, { status: number }>[] };
+    };
+    // The same _id at the same time from two tenants' sources: two events, not a duplicate.
+    expect((await send(beta.token)).items[0]?.create?.status).toBe(201);
+    expect((await bulk(lines)).json.items[0]?.create).toMatchObject({ status: 201 });
+    const inIndex = {
+      type: 'match',
+      field: { kind: 'name', name: 'secops.index' },
+      value: { kind: 'term', text: 'tenancy' },
+    } as const;
+    expect(await t.app.siem.events.count('beta', { query: inIndex })).toBe(1);
+    expect(await t.app.siem.events.count(DEFAULT_TENANT, { query: inIndex })).toBe(1);
+    const theirs = await t.app.siem.events.get('beta', 'same-id-both-tenants');
+    expect(theirs?.doc).toMatchObject({
+      secops: { tenant: 'beta', source: { name: 'es-beta' } },
+      organization: { id: 'default' },
+    });
+    expect(
+      (await t.app.siem.events.get(DEFAULT_TENANT, 'same-id-both-tenants'))?.doc,
+    ).toMatchObject({ secops: { tenant: DEFAULT_TENANT } });
   });
 
   it('answers 401 in the Elasticsearch error shape with a challenge', async () => {

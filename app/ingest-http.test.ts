@@ -293,6 +293,96 @@ describe('GET /events/search', () => {
   });
 });
 
+describe('tenants', () => {
+  it('keeps each tenant’s events to itself: an ingest source decides, every read is scoped', async () => {
+    const created = await fetch(`${t.url}/tenants`, {
+      method: 'POST',
+      headers: { ...admin(), 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'beta', name: 'Beta' }),
+    });
+    expect(created.status).toBe(201);
+    const password = 'correct horse battery staple 42';
+    await t.app.identity.users.create('beta', { username: 'bea', password, roles: ['admin'] });
+    const login = await fetch(`${t.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'beta', username: 'bea', password }),
+    });
+    expect(login.status).toBe(200);
+    const beta = {
+      authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}`,
+    };
+    const betaSource = await t.app.siem.sources.create('edge', 'auto', 'beta');
+
+    // Tenant A (default) through its source; tenant B through its own, one event claiming A.
+    expect(
+      (
+        await ingest(
+          [
+            line({ message: 'alpha', labels: { k: 'tenancy' }, event: { id: 'tenancy-a-1' } }),
+            line({ message: 'alpha', labels: { k: 'tenancy' }, host: { name: 'host-a' } }),
+          ].join('\n'),
+        )
+      ).body,
+    ).toMatchObject({ created: 2 });
+    const toBeta = await fetch(`${t.url}/ingest`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${betaSource.token}`,
+        'content-type': 'application/x-ndjson',
+      },
+      body: [
+        line({ message: 'beta', labels: { k: 'tenancy' }, event: { id: 'tenancy-b-1' } }),
+        line({
+          message: 'beta',
+          labels: { k: 'tenancy' },
+          host: { name: 'host-b' },
+          secops: { tenant: 'default' },
+        }),
+      ].join('\n'),
+    });
+    expect(await toBeta.json()).toMatchObject({ created: 2 });
+
+    const read = async (path: string, headers: Record<string, string>) => {
+      const res = await fetch(`${t.url}${path}`, { headers });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const q = 'q=labels.k:tenancy&from=now-1d';
+
+    // B sees its two events, the one that claimed A's tenant included, and nothing of A's.
+    const found = await read(`/events/search?${q}`, beta);
+    expect(found.status).toBe(200);
+    const hits = found.body.hits as { id: string; event: { secops: { tenant: string } } }[];
+    expect(hits.map((h) => h.event.secops.tenant)).toEqual(['beta', 'beta']);
+    expect(hits.map((h) => h.id)).toContain('tenancy-b-1');
+    expect(found.body.total).toEqual({ value: 2, relation: 'eq' });
+    expect((await read(`/events/count?${q}`, beta)).body).toEqual({ count: 2 });
+    expect((await read(`/events/count?${q}`, admin())).body).toEqual({ count: 2 });
+    const hosts = await read(`/events/aggregations/terms?${q}&field=host.name`, beta);
+    expect(hosts.body).toMatchObject({ buckets: [{ key: 'host-b', count: 1 }], missing_count: 1 });
+    const hours = await read(
+      `/events/aggregations/date-histogram?${q}&interval=1h&to=now%2B1h`,
+      beta,
+    );
+    const buckets = hours.body.buckets as { count: number }[];
+    expect(buckets.reduce((n, b) => n + b.count, 0)).toBe(2);
+
+    // Another tenant's event by id is a 404 exactly like an id never stored.
+    const theirs = await read('/events/tenancy-a-1', beta);
+    const never = await read('/events/tenancy-never-stored', beta);
+    expect(theirs.status).toBe(404);
+    expect(never.status).toBe(404);
+    expect(theirs.body.code).toBe(never.body.code);
+    expect((await read('/events/tenancy-b-1', beta)).status).toBe(200);
+    expect((await read('/events/tenancy-b-1', admin())).status).toBe(404);
+    expect((await read('/events/tenancy-a-1', admin())).status).toBe(200);
+    const adminHits = (await read(`/events/search?${q}`, admin())).body.hits as {
+      event: { secops: { tenant: string }; message: string };
+    }[];
+    expect(adminHits.map((h) => h.event.message)).toEqual(['alpha', 'alpha']);
+  });
+});
+
 describe('health, readiness, metrics', () => {
   it('reports liveness, each dependency, and Prometheus metrics', async () => {
     expect(await (await fetch(`${t.url}/health`)).json()).toEqual({ status: 'ok' });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TENANT } from '../platform/identity/index.ts';
 import { parseKql } from '../siem/index.ts';
 import {
   findPrerequisites,
@@ -71,7 +72,8 @@ ruleset(name="ship") {
   it('receives every message once through syslog TCP, Elasticsearch bulk and single documents', async () => {
     const { t, rsyslog } = ctx;
     if (!tools?.ok || !t || !rsyslog) throw new Error('setup did not run');
-    const countWhere = (q: string) => t.app.siem.events.count({ query: parseKql(q) });
+    const countWhere = (q: string) =>
+      t.app.siem.events.count(DEFAULT_TENANT, { query: parseKql(q) });
     const lines = Array.from(
       { length: count },
       (_, i) => `${run} message ${String(i)} ünïcode`,
@@ -89,7 +91,7 @@ ruleset(name="ship") {
       got = await wanted();
     }
     expect(got, rsyslog.output()).toEqual([count, count, count]);
-    const sample = await t.app.siem.events.search({
+    const sample = await t.app.siem.events.search(DEFAULT_TENANT, {
       query: parseKql(`secops.source.name:syslog and ${run}`),
       size: 1,
     });

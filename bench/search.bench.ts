@@ -11,6 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/index.ts';
 import { loadConfig } from '../platform/config/index.ts';
+import { DEFAULT_TENANT } from '../platform/identity/index.ts';
 import { parseKql } from '../siem/index.ts';
 import type { EventStore, IngestItem } from '../siem/index.ts';
 import { mixedEvents } from './fixtures/mixed-events.ts';
@@ -44,9 +45,11 @@ const config = loadConfig({
 });
 const app = await createApp(config);
 const store: EventStore = app.siem.events;
+// The bench's events and queries live in one tenant (reads are always scoped to one).
+const tenant = DEFAULT_TENANT;
 
 if (!reuse) {
-  const source = (await app.siem.sources.create('bench', 'auto')).source;
+  const source = (await app.siem.sources.create('bench', 'auto', tenant)).source;
   const started = performance.now();
   let loaded = 0;
   let batch: IngestItem[] = [];
@@ -69,10 +72,10 @@ if (!reuse) {
   await Promise.all(inFlight);
   process.stderr.write('\n');
 }
-const stored = await store.count({ query: parseKql('') });
+const stored = await store.count(tenant, { query: parseKql('') });
 const from = now - DAY;
 const window = { from, to: now + 1 };
-const last24h = await store.count({ query: parseKql(''), ...window });
+const last24h = await store.count(tenant, { query: parseKql(''), ...window });
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -96,12 +99,13 @@ const user = (i: number) => `user${String((i * 13) % 400).padStart(3, '0')}`;
 const results = [
   await p95(
     'field query        host.name:<host>, 100 hits + total',
-    (i) => () => store.search({ query: parseKql(`host.name:"${host(i)}"`), size: 100, ...window }),
+    (i) => () =>
+      store.search(tenant, { query: parseKql(`host.name:"${host(i)}"`), size: 100, ...window }),
   ),
   await p95(
     'field query        event.code:4625 and user.name:<user>',
     (i) => () =>
-      store.search({
+      store.search(tenant, {
         query: parseKql(`event.code:4625 and user.name:${user(i)}`),
         size: 100,
         ...window,
@@ -109,24 +113,32 @@ const results = [
   ),
   await p95(
     'free text          <user> (rare word)',
-    (i) => () => store.search({ query: parseKql(user(i)), size: 100, ...window }),
+    (i) => () => store.search(tenant, { query: parseKql(user(i)), size: 100, ...window }),
   ),
   await p95(
     'free text          "Failed password" (common phrase)',
-    () => () => store.search({ query: parseKql('"Failed password"'), size: 100, ...window }),
+    () => () =>
+      store.search(tenant, { query: parseKql('"Failed password"'), size: 100, ...window }),
   ),
   await p95(
     'terms aggregation  host.name, top 10',
-    () => () => store.terms({ query: parseKql(''), field: 'host.name', size: 10, ...window }),
+    () => () =>
+      store.terms(tenant, { query: parseKql(''), field: 'host.name', size: 10, ...window }),
   ),
   await p95(
     'terms aggregation  user.name where event.code:4625',
     () => () =>
-      store.terms({ query: parseKql('event.code:4625'), field: 'user.name', size: 10, ...window }),
+      store.terms(tenant, {
+        query: parseKql('event.code:4625'),
+        field: 'user.name',
+        size: 10,
+        ...window,
+      }),
   ),
   await p95(
     'date histogram     1 h buckets',
-    () => () => store.dateHistogram({ query: parseKql(''), intervalMs: 3_600_000, ...window }),
+    () => () =>
+      store.dateHistogram(tenant, { query: parseKql(''), intervalMs: 3_600_000, ...window }),
   ),
 ];
 await app.stop('bench finished');

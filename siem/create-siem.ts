@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../platform/http/index.ts';
 import type { Clock } from '../platform/clock/index.ts';
 import type { IdGenerator } from '../platform/ids/index.ts';
+import { DEFAULT_TENANT } from '../platform/identity/index.ts';
 import type { Logger } from '../platform/logging/index.ts';
 import type { Metrics } from '../platform/metrics/index.ts';
 import type { SecretScanner } from '../platform/redaction/index.ts';
@@ -40,6 +41,8 @@ export interface SyslogListenOptions {
   readonly tcp?: { readonly host: string; readonly port: number };
   readonly udp?: { readonly host: string; readonly port: number };
   readonly sourceName: string;
+  /** Tenant of the source (and so of every message); the default tenant unless named. */
+  readonly tenantId?: string;
   readonly maxMessageBytes: number;
   readonly idleTimeoutMs: number;
 }
@@ -57,7 +60,7 @@ export interface Siem {
     reservedPaths: ReadonlySet<string>;
     publishAddress: () => string;
   }): AnyRoute[];
-  /** A syslog listener feeding the pipeline, attributed to the named source. */
+  /** A syslog listener feeding the pipeline, attributed to the named source and its tenant. */
   createSyslog(options: SyslogListenOptions): Promise<SyslogServer>;
 }
 
@@ -100,11 +103,12 @@ export function createSiem(deps: SiemDeps): Siem {
     routes: [...ingestRoutes(http), ...searchRoutes({ store: deps.events, clock: deps.clock })],
     elasticsearchRoutes: (options) => elasticsearchRoutes({ ...http, ...options }),
     async createSyslog(options) {
-      const source = await sources.byName(options.sourceName);
+      const tenantId = options.tenantId ?? DEFAULT_TENANT;
+      const source = await sources.byName(options.sourceName, tenantId);
       if (!source)
         throw new SiemError(
           'SIEM_SOURCE_NOT_FOUND',
-          `syslog source ${options.sourceName} does not exist; create it with: secops sources add ${options.sourceName}`,
+          `syslog source ${options.sourceName} does not exist in tenant ${tenantId}; create it with: secops sources add ${options.sourceName} --tenant ${tenantId}`,
         );
       const messages = deps.metrics.counter('syslog_events_total', 'Syslog input counters', [
         'counter',

@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { createApp } from '../../app/index.ts';
+import { DEFAULT_TENANT } from '../../platform/identity/index.ts';
 import type { App } from '../../app/index.ts';
 import { readFileRecords, SiemError, parsers } from '../../siem/index.ts';
 import type { FileLayout, IngestItem, ItemResult, ParserId } from '../../siem/index.ts';
@@ -12,6 +13,7 @@ interface IngestCliOptions {
   readonly config?: string;
   readonly dataDir?: string;
   readonly source: string;
+  readonly tenant: string;
   readonly parser?: string;
   readonly layout?: string;
   readonly url?: string;
@@ -38,6 +40,11 @@ export function registerIngest(program: Command): void {
     .option('--config <file>', 'configuration file')
     .option('--data-dir <dir>', 'data directory (local mode)')
     .option('--source <name>', 'ingest source the events are attributed to (local mode)', 'default')
+    .option(
+      '--tenant <id>',
+      'tenant of that source, and so of the events (local mode; with --url, the token’s)',
+      DEFAULT_TENANT,
+    )
     .option('--parser <id>', `parser: auto, ${Object.keys(parsers).join(', ')}`)
     .option('--layout <layout>', 'json or text (default: guessed from the first line)')
     .option(
@@ -125,10 +132,10 @@ async function ingestLocal(
   const tally: Tally = { created: 0, duplicate: 0, rejected: 0, errors: [] };
   let progress: ReturnType<typeof createProgress> | undefined;
   try {
-    let source = await app.siem.sources.byName(options.source);
+    let source = await app.siem.sources.byName(options.source, options.tenant);
     if (!source) {
-      source = (await app.siem.sources.create(options.source, 'auto')).source;
-      process.stderr.write(`created ingest source ${options.source}\n`);
+      source = (await app.siem.sources.create(options.source, 'auto', options.tenant)).source;
+      process.stderr.write(`created ingest source ${options.source} in tenant ${options.tenant}\n`);
     }
     progress = createProgress('ingest', size);
     const ingestOptions = {

@@ -1,8 +1,15 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { eventStorePath } from '../../app/index.ts';
+import { DEFAULT_TENANT } from '../../platform/identity/index.ts';
 import { createSqliteEventStore, parseDateValue, parseKql, SiemError } from '../../siem/index.ts';
 import type { EventSearchResult, StoredEvent } from '../../siem/index.ts';
+
+/** What is printed: the same from the local store and from a server. */
+interface Found {
+  readonly total: EventSearchResult['total'];
+  readonly hits: readonly Pick<StoredEvent, 'id' | 'timestamp' | 'doc'>[];
+}
 import { action, configFor } from '../context.ts';
 
 interface SearchCliOptions {
@@ -15,6 +22,7 @@ interface SearchCliOptions {
   readonly asc?: boolean;
   readonly url?: string;
   readonly token?: string;
+  readonly tenant?: string;
 }
 
 export function registerSearch(program: Command): void {
@@ -30,6 +38,10 @@ export function registerSearch(program: Command): void {
     .option('--format <format>', 'table, json or ndjson', 'table')
     .option('--url <url>', 'ask a running server (or SECOPS_URL)')
     .option('--token <token>', 'API token for --url (or SECOPS_TOKEN)')
+    .option(
+      '--tenant <id>',
+      `tenant whose events to search (local mode; default ${DEFAULT_TENANT}); with --url, the token's`,
+    )
     .action(
       action(async (query: string | undefined, options: SearchCliOptions) => {
         if (!['table', 'json', 'ndjson'].includes(options.format))
@@ -38,6 +50,11 @@ export function registerSearch(program: Command): void {
         if (!Number.isInteger(size) || size < 0 || size > 10_000)
           throw new SiemError('SIEM_INVALID_REQUEST', '--size is a whole number up to 10000');
         const url = options.url ?? process.env.SECOPS_URL;
+        if (url && options.tenant !== undefined)
+          throw new SiemError(
+            'SIEM_INVALID_REQUEST',
+            '--tenant is for local searches; with --url the token decides the tenant',
+          );
         const result = url
           ? await searchRemote(url, query ?? '', size, options)
           : await searchLocal(query ?? '', size, options);
@@ -58,11 +75,7 @@ function timeOf(name: string, value: string | undefined, now: number): number | 
   return t;
 }
 
-async function searchLocal(
-  query: string,
-  size: number,
-  options: SearchCliOptions,
-): Promise<EventSearchResult> {
+async function searchLocal(query: string, size: number, options: SearchCliOptions): Promise<Found> {
   const config = configFor(options);
   const now = Date.now();
   const kql = parseKql(query);
@@ -74,7 +87,7 @@ async function searchLocal(
   try {
     const from = timeOf('from', options.from, now);
     const to = timeOf('to', options.to, now);
-    return await store.search({
+    return await store.search(options.tenant ?? DEFAULT_TENANT, {
       query: kql,
       size,
       sort: options.asc ? 'asc' : 'desc',
@@ -91,7 +104,7 @@ async function searchRemote(
   query: string,
   size: number,
   options: SearchCliOptions,
-): Promise<EventSearchResult> {
+): Promise<Found> {
   const token = options.token ?? process.env.SECOPS_TOKEN;
   if (!token)
     throw new SiemError(
@@ -137,7 +150,7 @@ function pick(doc: StoredEvent['doc'], path: string): string {
   return Array.isArray(node) ? node.join(',') : JSON.stringify(node);
 }
 
-function print(result: EventSearchResult, format: string): void {
+function print(result: Found, format: string): void {
   if (format === 'json') {
     process.stdout.write(
       `${JSON.stringify({ total: result.total, hits: result.hits.map((h) => h.doc) }, null, 2)}\n`,

@@ -13,11 +13,21 @@ export interface EventStoreFixture {
 const DAY = 86_400_000;
 /** A fixed "now" for the data set: 2026-03-10T12:00:00Z. */
 export const CONTRACT_NOW = Date.UTC(2026, 2, 10, 12);
+/** The tenant the suite queries. */
+export const CONTRACT_TENANT = 'alpha';
+/**
+ * A second tenant holding a copy of the data set (same ids and timestamps, other content) and
+ * events of its own. Every query of the suite runs beside it, so every expected result also
+ * proves that nothing of the other tenant leaks in (totals would double, ids repeat).
+ */
+export const OTHER_TENANT = 'beta';
 
 export function prepared(
   doc: EcsDocument & { '@timestamp': string; event: { id: string } },
+  tenantId: string = CONTRACT_TENANT,
 ): PreparedEvent {
   return {
+    tenantId,
     id: doc.event.id,
     timestamp: Date.parse(doc['@timestamp']),
     doc,
@@ -25,9 +35,35 @@ export function prepared(
   };
 }
 
-function ev(id: string, at: number, fields: EcsDocument = {}): PreparedEvent {
+function ev(
+  id: string,
+  at: number,
+  fields: EcsDocument = {},
+  tenantId: string = CONTRACT_TENANT,
+): PreparedEvent {
   const event = { id, ...((fields.event as EcsDocument | undefined) ?? {}) };
-  return prepared({ ...fields, '@timestamp': new Date(at).toISOString(), event });
+  return prepared({ ...fields, '@timestamp': new Date(at).toISOString(), event }, tenantId);
+}
+
+/**
+ * The other tenant's events: the data set again (same ids and timestamps, so the same dedup keys
+ * if a store ignored tenants), every host renamed, and a few of its own.
+ */
+export function otherTenantEvents(): PreparedEvent[] {
+  const copies = contractEvents().map((e) => {
+    const doc = structuredClone(e.doc) as EcsDocument & {
+      '@timestamp': string;
+      event: { id: string };
+    };
+    doc.host = { name: 'beta-host' };
+    doc.labels = { tenant: 'beta' };
+    return prepared(doc, OTHER_TENANT);
+  });
+  return [
+    ...copies,
+    ev('beta-only-1', CONTRACT_NOW - 30_000, { host: { name: 'beta-host' } }, OTHER_TENANT),
+    ev('beta-only-2', CONTRACT_NOW - 2 * DAY, { message: 'failed to log on' }, OTHER_TENANT),
+  ];
 }
 
 /**
@@ -105,14 +141,21 @@ export function describeEventStoreContract(
     let fixture: EventStoreFixture;
     let store: EventStore;
     const events = contractEvents();
+    const other = otherTenantEvents();
+    const A = CONTRACT_TENANT;
+    const B = OTHER_TENANT;
     const ids = async (query: string, extra: { from?: number; to?: number } = {}) =>
-      (await store.search({ query: q(query), size: 100, ...extra })).hits.map((h) => h.id).sort();
+      (await store.search(A, { query: q(query), size: 100, ...extra })).hits
+        .map((h) => h.id)
+        .sort();
 
     beforeAll(async () => {
       fixture = await make();
       store = fixture.store;
       const statuses = await store.append(events);
       expect(statuses).toEqual(events.map(() => 'created'));
+      // The same ids at the same times in another tenant are other events, not duplicates.
+      expect(await store.append(other)).toEqual(other.map(() => 'created'));
     });
 
     afterAll(async () => {
@@ -123,7 +166,7 @@ export function describeEventStoreContract(
       it('reports re-sent events as duplicates and stores them once', async () => {
         const again = await store.append([events[0]!, events[3]!]);
         expect(again).toEqual(['duplicate', 'duplicate']);
-        expect(await store.count({ query: q('') })).toBe(events.length);
+        expect(await store.count(A, { query: q('') })).toBe(events.length);
       });
 
       it('deduplicates re-sent events stamped on receipt by id within their day', async () => {
@@ -150,7 +193,7 @@ export function describeEventStoreContract(
           ev(`same-ms-${String(i)}`, at, { labels: { n: i } }),
         );
         expect((await store.append(many)).every((s) => s === 'created')).toBe(true);
-        expect(await store.count({ query: q('event.id:same-ms-*'), from: at, to: at + 1 })).toBe(
+        expect(await store.count(A, { query: q('event.id:same-ms-*'), from: at, to: at + 1 })).toBe(
           500,
         );
       });
@@ -164,23 +207,23 @@ export function describeEventStoreContract(
         );
         const results = await Promise.all(batches.map((batch) => store.append(batch)));
         expect(results.flat().filter((s) => s === 'created')).toHaveLength(1000);
-        expect(await store.count({ query: q(''), from: at, to: at + 1000 })).toBe(1000);
+        expect(await store.count(A, { query: q(''), from: at, to: at + 1000 })).toBe(1000);
       });
     });
 
     describe('get', () => {
       it('finds an event by id, with or without its timestamp', async () => {
         const e = events[4]!;
-        expect((await store.get(e.id))?.doc).toEqual(e.doc);
-        expect((await store.get(e.id, e.timestamp))?.timestamp).toBe(e.timestamp);
-        expect(await store.get(e.id, e.timestamp + 1)).toBeUndefined();
-        expect(await store.get('no-such-event')).toBeUndefined();
+        expect((await store.get(A, e.id))?.doc).toEqual(e.doc);
+        expect((await store.get(A, e.id, e.timestamp))?.timestamp).toBe(e.timestamp);
+        expect(await store.get(A, e.id, e.timestamp + 1)).toBeUndefined();
+        expect(await store.get(A, 'no-such-event')).toBeUndefined();
       });
 
       it('finds ids that contain no letters or digits', async () => {
         const odd = ev('-_-', CONTRACT_NOW - 8 * DAY);
         await store.append([odd]);
-        expect((await store.get('-_-'))?.id).toBe('-_-');
+        expect((await store.get(A, '-_-'))?.id).toBe('-_-');
       });
     });
 
@@ -188,10 +231,10 @@ export function describeEventStoreContract(
       const window = { from: CONTRACT_NOW - 3 * DAY, to: CONTRACT_NOW + 1 };
 
       it('returns newest first by default, oldest first on request, with the total', async () => {
-        const desc = await store.search({ query: q(''), size: 3, ...window });
+        const desc = await store.search(A, { query: q(''), size: 3, ...window });
         expect(desc.hits.map((h) => h.id)).toEqual(['e08', 'e07', 'e06']);
         expect(desc.total).toEqual({ value: 8, relation: 'eq' });
-        const asc = await store.search({ query: q(''), size: 2, sort: 'asc', ...window });
+        const asc = await store.search(A, { query: q(''), size: 2, sort: 'asc', ...window });
         expect(asc.hits.map((h) => h.id)).toEqual(['e01', 'e02']);
       });
 
@@ -206,7 +249,7 @@ export function describeEventStoreContract(
         const seen: string[] = [];
         let cursor: string | undefined;
         do {
-          const page = await store.search({
+          const page = await store.search(A, {
             query: q(''),
             size: 3,
             ...window,
@@ -220,8 +263,8 @@ export function describeEventStoreContract(
       });
 
       it('continues a cursor when a relative time range has moved between pages', async () => {
-        const first = await store.search({ query: q(''), size: 4, ...window });
-        const moved = await store.search({
+        const first = await store.search(A, { query: q(''), size: 4, ...window });
+        const moved = await store.search(A, {
           query: q(''),
           size: 10,
           from: window.from + 1,
@@ -232,17 +275,22 @@ export function describeEventStoreContract(
       });
 
       it('refuses a cursor from another query, and a forged one', async () => {
-        const page = await store.search({ query: q(''), size: 1, ...window });
+        const page = await store.search(A, { query: q(''), size: 1, ...window });
         await expect(
-          store.search({ query: q('host.name:x'), size: 1, ...window, cursor: page.nextCursor! }),
+          store.search(A, {
+            query: q('host.name:x'),
+            size: 1,
+            ...window,
+            cursor: page.nextCursor!,
+          }),
         ).rejects.toMatchObject({ code: 'SIEM_BAD_CURSOR' });
         await expect(
-          store.search({ query: q(''), size: 1, ...window, cursor: 'not-a-cursor' }),
+          store.search(A, { query: q(''), size: 1, ...window, cursor: 'not-a-cursor' }),
         ).rejects.toMatchObject({ code: 'SIEM_BAD_CURSOR' });
       });
 
       it('stops counting at trackTotalHits and says so', async () => {
-        const page = await store.search({ query: q(''), size: 1, trackTotalHits: 3, ...window });
+        const page = await store.search(A, { query: q(''), size: 1, trackTotalHits: 3, ...window });
         expect(page.total).toEqual({ value: 3, relation: 'gte' });
       });
     });
@@ -286,7 +334,7 @@ export function describeEventStoreContract(
       ];
       it.each(cases)('%s', async (query, expected) => {
         expect(await ids(query, w)).toEqual(expected);
-        expect(await store.count({ query: q(query), ...w })).toBe(expected.length);
+        expect(await store.count(A, { query: q(query), ...w })).toBe(expected.length);
       });
     });
 
@@ -294,7 +342,7 @@ export function describeEventStoreContract(
       const w = { from: CONTRACT_NOW - 3 * DAY, to: CONTRACT_NOW + 1 };
 
       it('counts terms of a field (case-sensitive keys, ties by key), with the rest and the missing', async () => {
-        const result = await store.terms({ query: q(''), field: 'host.name', size: 2, ...w });
+        const result = await store.terms(A, { query: q(''), field: 'host.name', size: 2, ...w });
         expect(result.buckets).toEqual([
           { key: 'db-01', count: 2 },
           { key: 'web-01', count: 2 },
@@ -304,7 +352,12 @@ export function describeEventStoreContract(
       });
 
       it('counts every value of a multi-valued field once per event', async () => {
-        const result = await store.terms({ query: q(''), field: 'event.category', size: 10, ...w });
+        const result = await store.terms(A, {
+          query: q(''),
+          field: 'event.category',
+          size: 10,
+          ...w,
+        });
         expect(result.buckets).toEqual([
           { key: 'authentication', count: 3 },
           { key: 'network', count: 2 },
@@ -313,7 +366,7 @@ export function describeEventStoreContract(
       });
 
       it('aggregates only matching events, on any field', async () => {
-        const result = await store.terms({
+        const result = await store.terms(A, {
           query: q('message:account'),
           field: 'event.code',
           size: 10,
@@ -324,7 +377,7 @@ export function describeEventStoreContract(
           { key: '4624', count: 1 },
           { key: '4720', count: 1 },
         ]);
-        const pids = await store.terms({
+        const pids = await store.terms(A, {
           query: q('process.name:*'),
           field: 'process.pid',
           size: 10,
@@ -339,7 +392,7 @@ export function describeEventStoreContract(
       it('builds a date histogram over the range with empty buckets filled', async () => {
         const from = CONTRACT_NOW - 3 * DAY;
         const midnight = from - (from % DAY);
-        const buckets = await store.dateHistogram({
+        const buckets = await store.dateHistogram(A, {
           query: q(''),
           intervalMs: DAY,
           from,
@@ -352,7 +405,7 @@ export function describeEventStoreContract(
           midnight + 3 * DAY,
         ]);
         expect(buckets.map((b) => b.count)).toEqual([0, 2, 2, 4]);
-        const failures = await store.dateHistogram({
+        const failures = await store.dateHistogram(A, {
           query: q('event.outcome:failure'),
           intervalMs: DAY,
           from,
@@ -382,14 +435,20 @@ export function describeEventStoreContract(
       ];
       it.each(windows)('window [%i, %i)', async (from, to) => {
         const inside = spread.filter((e) => e.at >= from && e.at < to);
-        expect(await store.count({ query: q(''), from, to })).toBe(inside.length);
-        const terms = await store.terms({ query: q(''), field: 'host.name', size: 10, from, to });
+        expect(await store.count(A, { query: q(''), from, to })).toBe(inside.length);
+        const terms = await store.terms(A, {
+          query: q(''),
+          field: 'host.name',
+          size: 10,
+          from,
+          to,
+        });
         const expected = new Map<string, number>();
         for (const e of inside) expected.set(e.host, (expected.get(e.host) ?? 0) + 1);
         expect(Object.fromEntries(terms.buckets.map((b) => [b.key, b.count]))).toEqual(
           Object.fromEntries(expected),
         );
-        const histogram = await store.dateHistogram({
+        const histogram = await store.dateHistogram(A, {
           query: q(''),
           intervalMs: 2 * 3_600_000,
           from,
@@ -404,15 +463,194 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('tenancy', () => {
+      const w = { from: CONTRACT_NOW - 3 * DAY, to: CONTRACT_NOW + 1 };
+      const idsOf = async (tenant: string, query: string) =>
+        (await store.search(tenant, { query: q(query), size: 100, ...w })).hits
+          .map((h) => h.id)
+          .sort();
+
+      it('gets an id in its own tenant only; another tenant’s event is as absent as none', async () => {
+        const e = events[2]!;
+        expect((await store.get(A, e.id))?.doc).toEqual(e.doc);
+        expect((await store.get(B, e.id))?.doc).toMatchObject({ labels: { tenant: 'beta' } });
+        expect((await store.get(B, e.id, e.timestamp))?.tenantId).toBe(B);
+        expect(await store.get(A, 'beta-only-1')).toBeUndefined();
+        expect(await store.get(A, 'beta-only-1', CONTRACT_NOW - 30_000)).toBeUndefined();
+        expect((await store.get(B, 'beta-only-1'))?.tenantId).toBe(B);
+        expect(await store.get('gamma', e.id)).toBeUndefined();
+        const odd = ev('-_-', CONTRACT_NOW - 8 * DAY);
+        await store.append([odd]);
+        expect(await store.get(B, '-_-')).toBeUndefined();
+      });
+
+      it('searches and counts one tenant’s events, whatever the query', async () => {
+        expect(await idsOf(B, 'host.name:beta-host')).toEqual([
+          'beta-only-1',
+          'e01',
+          'e02',
+          'e03',
+          'e04',
+          'e05',
+          'e06',
+          'e07',
+          'e08',
+        ]);
+        expect(await idsOf(A, 'host.name:beta-host')).toEqual([]);
+        expect(await idsOf(A, 'beta-only-1 or beta-only-2 or labels.tenant:beta')).toEqual([]);
+        expect(await idsOf(B, 'message:failed')).toEqual(['beta-only-2', 'e02', 'e03']);
+        expect(await idsOf(B, 'labels.tenant:*')).toHaveLength(8);
+        for (const query of ['', 'host.name:*', 'event.code:4625', 'whoami', 'not tags:x']) {
+          expect(await store.count(B, { query: q(query), ...w })).toBe(
+            (await idsOf(B, query)).length,
+          );
+        }
+        expect(await store.count(B, { query: q(''), ...w })).toBe(10);
+        expect(await store.count('gamma', { query: q('') })).toBe(0);
+        expect((await store.search('gamma', { query: q(''), size: 10 })).hits).toEqual([]);
+      });
+
+      it('aggregates one tenant’s events, from rows and from the hourly rollups', async () => {
+        const hosts = await store.terms(B, { query: q(''), field: 'host.name', size: 10, ...w });
+        expect(hosts.buckets).toEqual([{ key: 'beta-host', count: 9 }]);
+        expect(hosts.missingCount).toBe(1);
+        const filtered = await store.terms(A, {
+          query: q('event.outcome:failure'),
+          field: 'host.name',
+          size: 10,
+          ...w,
+        });
+        expect(filtered.buckets.map((b) => b.key)).not.toContain('beta-host');
+        const free = await store.terms(B, {
+          query: q('failed'),
+          field: 'user.name',
+          size: 10,
+          ...w,
+        });
+        expect(free.buckets).toEqual([
+          { key: 'bob', count: 1 },
+          { key: 'Ève', count: 1 },
+        ]);
+        const from = CONTRACT_NOW - 3 * DAY;
+        const days = await store.dateHistogram(B, {
+          query: q(''),
+          intervalMs: DAY,
+          from,
+          to: from + 3 * DAY + 1,
+        });
+        expect(days.map((b) => b.count)).toEqual([0, 3, 2, 5]);
+        const hours = await store.dateHistogram('gamma', {
+          query: q(''),
+          intervalMs: 3_600_000,
+          from,
+          to: from + DAY,
+        });
+        expect(hours.every((b) => b.count === 0)).toBe(true);
+        expect(
+          (await store.terms('gamma', { query: q(''), field: 'host.name', size: 5 })).buckets,
+        ).toEqual([]);
+      });
+
+      it('reads a large and a small tenant sharing a partition', async () => {
+        const day = CONTRACT_NOW - 12 * DAY;
+        const big = Array.from({ length: 5000 }, (_, i) =>
+          ev(`big-${String(i)}`, day + i * 1000, {
+            host: { name: i % 2 === 0 ? 'shared-host' : 'big-host' },
+            message: i % 10 === 0 ? 'needle in the big tenant' : 'hay',
+            labels: { n: i },
+          }),
+        );
+        const small = Array.from({ length: 20 }, (_, i) =>
+          ev(
+            `small-${String(i)}`,
+            day + i * 1000 + 500,
+            {
+              host: { name: 'shared-host' },
+              message: i % 2 === 0 ? 'needle in the small tenant' : 'hay',
+              labels: { n: i },
+            },
+            B,
+          ),
+        );
+        await store.append(big);
+        await store.append(small);
+        const range = { from: day, to: day + DAY };
+        const counts = async (query: string) => [
+          await store.count(A, { query: q(query), ...range }),
+          await store.count(B, { query: q(query), ...range }),
+        ];
+        expect(await counts('')).toEqual([5000, 20]);
+        expect(await counts('host.name:shared-host')).toEqual([2500, 20]);
+        expect(await counts('needle')).toEqual([500, 10]);
+        expect(await counts('labels.n >= 10')).toEqual([4990, 10]);
+        expect(await counts('host.name:shared-host and labels.n < 4')).toEqual([2, 4]);
+        const page = await store.search(B, { query: q('hay'), size: 3, ...range });
+        expect(page.hits.map((h) => h.id)).toEqual(['small-19', 'small-17', 'small-15']);
+        expect(page.total).toEqual({ value: 10, relation: 'eq' });
+        const hosts = await store.terms(A, {
+          query: q('labels.n < 100'),
+          field: 'host.name',
+          size: 5,
+          ...range,
+        });
+        expect(hosts.buckets).toEqual([
+          { key: 'big-host', count: 50 },
+          { key: 'shared-host', count: 50 },
+        ]);
+      });
+
+      it('binds a cursor to its tenant', async () => {
+        const page = await store.search(A, { query: q(''), size: 1, ...w });
+        await expect(
+          store.search(B, { query: q(''), size: 1, ...w, cursor: page.nextCursor! }),
+        ).rejects.toMatchObject({ code: 'SIEM_BAD_CURSOR' });
+      });
+
+      it('deduplicates within a tenant only, events stamped on receipt included', async () => {
+        const at = CONTRACT_NOW - 9 * DAY + 7;
+        const a = { ...ev('stamped-both', at), stampedOnReceipt: true };
+        const b = { ...ev('stamped-both', at + 10, {}, B), stampedOnReceipt: true };
+        expect(await store.append([a])).toEqual(['created']);
+        expect(await store.append([b])).toEqual(['created']);
+        expect(await store.append([{ ...b, timestamp: at + 20 }])).toEqual(['duplicate']);
+        expect(await store.append([{ ...a, timestamp: at + 30 }])).toEqual(['duplicate']);
+      });
+
+      it('refuses a read without a tenant, and an event without one', async () => {
+        await expect(store.count('', { query: q('') })).rejects.toMatchObject({
+          code: 'SIEM_INVALID_REQUEST',
+        });
+        await expect(store.get('', 'e01')).rejects.toMatchObject({ code: 'SIEM_INVALID_REQUEST' });
+        await expect(
+          store.append([{ ...ev('no-tenant', CONTRACT_NOW), tenantId: '' }]),
+        ).rejects.toMatchObject({ code: 'SIEM_INVALID_EVENT' });
+      });
+    });
+
     describe('retention', () => {
-      it('deletes whole partitions older than the cutoff and nothing newer', async () => {
-        const before = await store.count({ query: q('') });
+      it('deletes whole partitions older than the cutoff in every tenant, and nothing newer', async () => {
+        const before = await store.count(A, { query: q('') });
+        const beforeOther = await store.count(B, { query: q('') });
         const result = await store.deleteBefore(CONTRACT_NOW - 4 * DAY);
         expect(result.deletedEvents).toBeGreaterThan(0);
-        expect(await store.count({ query: q('') })).toBe(before - result.deletedEvents);
-        expect(await store.count({ query: q(''), to: CONTRACT_NOW - 4 * DAY })).toBe(0);
         expect(
-          await store.count({ query: q(''), from: CONTRACT_NOW - 3 * DAY, to: CONTRACT_NOW + 1 }),
+          (await store.count(A, { query: q('') })) + (await store.count(B, { query: q('') })),
+        ).toBe(before + beforeOther - result.deletedEvents);
+        expect(await store.count(A, { query: q(''), to: CONTRACT_NOW - 4 * DAY })).toBe(0);
+        expect(await store.count(B, { query: q(''), to: CONTRACT_NOW - 4 * DAY })).toBe(0);
+        expect(
+          await store.count(B, {
+            query: q(''),
+            from: CONTRACT_NOW - 3 * DAY,
+            to: CONTRACT_NOW + 1,
+          }),
+        ).toBe(10);
+        expect(
+          await store.count(A, {
+            query: q(''),
+            from: CONTRACT_NOW - 3 * DAY,
+            to: CONTRACT_NOW + 1,
+          }),
         ).toBe(8);
       });
     });
@@ -420,9 +658,9 @@ export function describeEventStoreContract(
     describe('writes between pages', () => {
       const w = { from: CONTRACT_NOW - 3 * DAY, to: CONTRACT_NOW + 1 };
       it('keeps pages stable when newer events arrive between pages', async () => {
-        const first = await store.search({ query: q('host.name:web*'), size: 2, ...w });
+        const first = await store.search(A, { query: q('host.name:web*'), size: 2, ...w });
         await store.append([ev('late-arrival', CONTRACT_NOW - 500, { host: { name: 'web-09' } })]);
-        const second = await store.search({
+        const second = await store.search(A, {
           query: q('host.name:web*'),
           size: 10,
           ...w,
@@ -447,13 +685,14 @@ export function describeEventStoreContract(
       const batch = contractEvents();
       await fixture.store.append(batch);
       await fixture.store.close();
-      await expect(fixture.store.search({ query: q(''), size: 1 })).rejects.toMatchObject({
-        code: 'SIEM_STORE_CLOSED',
-      });
+      await expect(
+        fixture.store.search(CONTRACT_TENANT, { query: q(''), size: 1 }),
+      ).rejects.toMatchObject({ code: 'SIEM_STORE_CLOSED' });
       if (!fixture.reopen) return;
       const again = await fixture.reopen();
       try {
-        expect(await again.count({ query: q('') })).toBe(batch.length);
+        expect(await again.count(CONTRACT_TENANT, { query: q('') })).toBe(batch.length);
+        expect(await again.count(OTHER_TENANT, { query: q('') })).toBe(0);
         expect(await again.append(batch.slice(0, 2))).toEqual(['duplicate', 'duplicate']);
       } finally {
         await again.close();

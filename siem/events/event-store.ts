@@ -6,6 +6,11 @@ import type { KqlNode } from '../search/kql/index.ts';
  * serialised once by the pipeline, so the store does not serialise it again.
  */
 export interface PreparedEvent {
+  /**
+   * The tenant the event belongs to: always its ingest source's, never a field of the event.
+   * Ids are unique per tenant: the same id in two tenants is two events.
+   */
+  readonly tenantId: string;
   /** `event.id`: the sender's, or one derived from the content (stable across re-sends). */
   readonly id: string;
   /** `@timestamp` in epoch milliseconds. */
@@ -21,6 +26,7 @@ export interface PreparedEvent {
 }
 
 export interface StoredEvent {
+  readonly tenantId: string;
   readonly id: string;
   readonly timestamp: number;
   readonly doc: EcsDocument;
@@ -99,18 +105,26 @@ export interface EventStoreHealth {
 
 /**
  * The event store port. Adapters: embedded SQLite (+FTS5) and, at scale, Elasticsearch data
- * streams. `append` resolves only once the batch is durable; re-sent events (same id and
+ * streams. `append` resolves only once the batch is durable; re-sent events (same tenant, id and
  * timestamp) are reported as duplicates and not stored twice.
+ *
+ * Tenancy by construction: every read takes the tenant as its first argument and sees only that
+ * tenant's events (an event of another tenant is as absent as one never stored). Adapters filter
+ * on the stored tenant in the query itself, never after the fact. Only the system's own
+ * maintenance (`deleteBefore`) spans tenants.
  */
 export interface EventStore {
   append(events: readonly PreparedEvent[]): Promise<AppendStatus[]>;
-  /** The event with this id; `timestamp` narrows the lookup when known. */
-  get(id: string, timestamp?: number): Promise<StoredEvent | undefined>;
-  search(request: EventSearchRequest): Promise<EventSearchResult>;
-  count(filter: EventFilter): Promise<number>;
-  terms(request: TermsRequest): Promise<TermsResult>;
-  dateHistogram(request: DateHistogramRequest): Promise<DateHistogramBucket[]>;
-  /** Deletes events older than `cutoff` (epoch ms); adapters may round to whole partitions. */
+  /** The tenant's event with this id; `timestamp` narrows the lookup when known. */
+  get(tenantId: string, id: string, timestamp?: number): Promise<StoredEvent | undefined>;
+  search(tenantId: string, request: EventSearchRequest): Promise<EventSearchResult>;
+  count(tenantId: string, filter: EventFilter): Promise<number>;
+  terms(tenantId: string, request: TermsRequest): Promise<TermsResult>;
+  dateHistogram(tenantId: string, request: DateHistogramRequest): Promise<DateHistogramBucket[]>;
+  /**
+   * Deletes events older than `cutoff` (epoch ms) in every tenant (retention is a system job);
+   * adapters may round to whole partitions.
+   */
   deleteBefore(cutoff: number): Promise<RetentionResult>;
   health(): Promise<EventStoreHealth>;
   close(): Promise<void>;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock/index.ts';
 import { defineRoute } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
+import { IdentityError } from '../../platform/identity/index.ts';
+import type { Principal } from '../../platform/identity/index.ts';
 import { SiemError } from '../errors.ts';
 import type { EventStore, StoredEvent } from '../events/event-store.ts';
 import { parseKql } from '../search/kql/index.ts';
@@ -54,9 +56,17 @@ function toHit(h: StoredEvent): z.infer<typeof hit> {
   return { id: h.id, '@timestamp': new Date(h.timestamp).toISOString(), event: h.doc };
 }
 
+/** The caller's tenant: every read below is scoped to it (the router always sets a principal). */
+function tenantOf(principal: Principal | undefined): string {
+  if (!principal) throw new IdentityError('IDENTITY_UNAUTHENTICATED', 'no principal');
+  return principal.tenantId;
+}
+
 /**
  * Search and analytics over stored events: `/events/search` (KQL, time range, cursor paging),
  * `/events/:id`, `/events/count`, terms and date-histogram aggregations. Needs `events:read`.
+ * Every answer covers the caller's tenant only: another tenant's event is not found (404), as if
+ * it did not exist.
  */
 export function searchRoutes(deps: { store: EventStore; clock: Clock }): AnyRoute[] {
   const range = (from: string | undefined, to: string | undefined) => {
@@ -96,8 +106,8 @@ export function searchRoutes(deps: { store: EventStore; clock: Clock }): AnyRout
           schema: z.object({ total, hits: z.array(hit), next_cursor: z.string().optional() }),
         },
       },
-      handler: async ({ query: p }) => {
-        const result = await deps.store.search({
+      handler: async ({ principal, query: p }) => {
+        const result = await deps.store.search(tenantOf(principal), {
           query: parseKql(p.q),
           ...range(p.from, p.to),
           size: p.size,
@@ -122,8 +132,11 @@ export function searchRoutes(deps: { store: EventStore; clock: Clock }): AnyRout
       responses: {
         200: { description: 'The count', schema: z.object({ count: z.number().int() }) },
       },
-      handler: async ({ query: p }) => ({
-        count: await deps.store.count({ query: parseKql(p.q), ...range(p.from, p.to) }),
+      handler: async ({ principal, query: p }) => ({
+        count: await deps.store.count(tenantOf(principal), {
+          query: parseKql(p.q),
+          ...range(p.from, p.to),
+        }),
       }),
     }),
     defineRoute({
@@ -149,8 +162,8 @@ export function searchRoutes(deps: { store: EventStore; clock: Clock }): AnyRout
           }),
         },
       },
-      handler: async ({ query: p }) => {
-        const result = await deps.store.terms({
+      handler: async ({ principal, query: p }) => {
+        const result = await deps.store.terms(tenantOf(principal), {
           query: parseKql(p.q),
           field: p.field,
           size: p.size,
@@ -180,12 +193,12 @@ export function searchRoutes(deps: { store: EventStore; clock: Clock }): AnyRout
           }),
         },
       },
-      handler: async ({ query: p }) => {
+      handler: async ({ principal, query: p }) => {
         const [, amount, unit] = INTERVAL.exec(p.interval) ?? [];
         const intervalMs = Number(amount) * (INTERVAL_MS[unit ?? 'ms'] ?? 1);
         if (intervalMs < 1)
           throw new SiemError('SIEM_INVALID_REQUEST', 'interval must be at least 1ms');
-        const buckets = await deps.store.dateHistogram({
+        const buckets = await deps.store.dateHistogram(tenantOf(principal), {
           query: parseKql(p.q),
           intervalMs,
           ...range(p.from, p.to),
@@ -212,14 +225,14 @@ export function searchRoutes(deps: { store: EventStore; clock: Clock }): AnyRout
         .strict(),
       responses: {
         200: { description: 'The event', schema: hit },
-        404: { description: 'No such event' },
+        404: { description: 'No such event in the caller’s tenant' },
       },
-      handler: async ({ params, query }) => {
+      handler: async ({ principal, params, query }) => {
         const at =
           query.timestamp === undefined
             ? undefined
             : parseDateValue(query.timestamp, deps.clock.now());
-        const event = await deps.store.get(params.id, at);
+        const event = await deps.store.get(tenantOf(principal), params.id, at);
         if (!event) throw new SiemError('SIEM_EVENT_NOT_FOUND', `no event ${params.id}`);
         return toHit(event);
       },

@@ -11,10 +11,14 @@ import type { ParserId, RawRecord } from '../parsers/index.ts';
 import { redactEvent } from '../redaction/index.ts';
 import { contentId, normalizeEvent, rawTextOf } from './normalize.ts';
 
-/** Where a batch came from: the ingest source its token belongs to. */
+/**
+ * Where a batch came from: the ingest source its token belongs to. Its tenant is the tenant of
+ * every event of the batch, whatever the events say.
+ */
 export interface IngestSource {
   readonly id: string;
   readonly name: string;
+  readonly tenantId: string;
   /** Parser for records that do not name one; `auto` picks by shape. */
   readonly parser: ParserId;
 }
@@ -264,6 +268,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       }
       // A parser stamps a record without a time of its own with the receive time.
       events.push({
+        tenantId: options.source.tenantId,
         id: normal.id,
         timestamp: normal.timestamp,
         doc,

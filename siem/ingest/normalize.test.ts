@@ -18,7 +18,7 @@ describe('contentId', () => {
 describe('normalizeEvent', () => {
   const context = {
     receivedAt: Date.UTC(2026, 0, 2, 3, 4, 5, 6),
-    source: { id: 's1', name: 'fw' },
+    source: { id: 's1', name: 'fw', tenantId: 'acme' },
     fallbackId: () => 'derived',
   };
 
@@ -30,8 +30,17 @@ describe('normalizeEvent', () => {
       '@timestamp': '2026-01-02T03:04:05.006Z',
       event: { id: 'derived', ingested: '2026-01-02T03:04:05.006Z' },
       ecs: { version: '8.17.0' },
-      secops: { source: { id: 's1', name: 'fw' } },
+      secops: { source: { id: 's1', name: 'fw' }, tenant: 'acme' },
     });
+  });
+
+  it('takes the source and tenant from the ingest source, never from the event', () => {
+    const doc: Record<string, unknown> = {
+      message: 'x',
+      secops: { tenant: 'other', source: { id: 'forged', name: 'forged' }, index: 'kept' },
+    };
+    normalizeEvent(doc as never, context);
+    expect(doc.secops).toEqual({ tenant: 'acme', source: { id: 's1', name: 'fw' }, index: 'kept' });
   });
 
   it('keeps the sender’s event id and accepts epoch milliseconds', () => {

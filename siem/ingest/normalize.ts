@@ -18,15 +18,16 @@ export type NormalizeOutcome =
 
 export interface NormalizeContext {
   readonly receivedAt: number;
-  readonly source: { readonly id: string; readonly name: string };
+  readonly source: { readonly id: string; readonly name: string; readonly tenantId: string };
   /** Id to use when the event carries none (bulk `_id`, or derived from content). */
   readonly fallbackId: () => string;
 }
 
 /**
  * The fields every stored event has, whatever its parser: a valid `@timestamp` (ISO 8601 UTC
- * with milliseconds), `event.id`, `event.ingested`, `ecs.version`, and the ingest source under
- * `secops.source`. Mutates the document (the pipeline owns it).
+ * with milliseconds), `event.id`, `event.ingested`, `ecs.version`, the ingest source under
+ * `secops.source` and its tenant in `secops.tenant`. Both are overwritten: an event cannot name
+ * its own source or tenant. Mutates the document (the pipeline owns it).
  */
 export function normalizeEvent(doc: EcsDocument, context: NormalizeContext): NormalizeOutcome {
   const raw = doc['@timestamp'];
@@ -66,6 +67,7 @@ export function normalizeEvent(doc: EcsDocument, context: NormalizeContext): Nor
   if (typeof ecs.version !== 'string') ecs.version = ECS_VERSION_DEFAULT;
   const secops = objectAt(doc, 'secops');
   secops.source = { id: context.source.id, name: context.source.name };
+  secops.tenant = context.source.tenantId;
   return { ok: true, timestamp, id };
 }
 

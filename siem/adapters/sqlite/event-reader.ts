@@ -18,7 +18,7 @@ import { compileKql, words } from '../../search/evaluate-kql.ts';
 import type { DocPredicate } from '../../search/evaluate-kql.ts';
 import { toFtsQuery } from './fts-query.ts';
 import { promotedValues } from './index-fields.ts';
-import { HOUR_MS, dayStart, promotedColumn, ridBase, ridTime } from './layout.ts';
+import { HOUR_MS, dayStart, idKey, promotedColumn, ridBase, ridTime } from './layout.ts';
 import { rollupHours, rollupTerms, rollupTotal, splitByHours } from './rollups.ts';
 import type { Partition, PartitionCatalog } from './partition-catalog.ts';
 import { pushDown } from './pushdown.ts';
@@ -37,6 +37,8 @@ interface RowSource {
 
 /** An exact query whose full-text prefilter selects at most this many rows is driven from it. */
 const FTS_DRIVE_LIMIT = 50_000;
+/** A tenant with at most this many rows in a partition's range is read through its index. */
+const SMALL_TENANT_ROWS = 4096;
 
 interface Candidate {
   readonly rid: bigint;
@@ -47,15 +49,17 @@ interface PartitionPlan {
   readonly partition: Partition;
   readonly lo: bigint;
   readonly hi: bigint;
-  /** The whole query as SQL: every row it returns matches. */
+  /** The whole query as SQL, the tenant included: every row it returns matches. */
   readonly exact: SqlCondition | null;
-  readonly filter: SqlCondition | null;
+  /** A necessary condition: the tenant, and what of the query SQL can express. */
+  readonly filter: SqlCondition;
   /** The partition's share of the time range, epoch ms `[from, to)`. */
   readonly from: number;
   readonly to: number;
 }
 
 interface Plan {
+  readonly tenantId: string;
   /** The query matches everything: whole hours can be answered from the rollups. */
   readonly matchAll: boolean;
   readonly fts: string | null;
@@ -86,7 +90,10 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
     }
   };
 
-  const plan = (filter: EventFilter, order: 'desc' | 'asc'): Plan => {
+  // Every plan starts from the tenant: its condition is part of both the exact and the filter
+  // conditions, so no row source a plan builds can read another tenant's rows.
+  const plan = (tenantId: string, filter: EventFilter, order: 'desc' | 'asc'): Plan => {
+    const scope: SqlCondition = { sql: 'e.tenant = ?', params: [tenantId] };
     const partitions = catalog
       .overlapping(filter.from, filter.to)
       .map((partition): PartitionPlan => {
@@ -97,14 +104,15 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
           partition,
           lo: ridBase(from),
           hi: ridBase(to),
-          exact,
-          filter: sqlFilter,
+          exact: exact && both(scope, exact),
+          filter: sqlFilter ? both(scope, sqlFilter) : scope,
           from,
           to,
         };
       });
     if (order === 'asc') partitions.reverse();
     return {
+      tenantId,
       matchAll: filter.query.type === 'match_all',
       fts: toFtsQuery(filter.query),
       predicate: compileKql(filter.query, { now: now() }),
@@ -112,8 +120,31 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
     };
   };
 
+  // How to read a partition's rows for the plan's tenant. A tenant with few rows in the range is
+  // read through the (tenant, rid) index; otherwise the rid range is scanned and the tenant
+  // checked on each row, as SQLite cannot tell the two apart without statistics (an index it
+  // believes selective but that matches most rows costs a lookup per row). Counting through the
+  // index stops at the threshold, so deciding costs little.
+  const access = new WeakMap<PartitionPlan, string>();
+  const rowsOf = (p: PartitionPlan, q: Plan): string => {
+    let known = access.get(p);
+    if (known === undefined) {
+      const { ev } = p.partition;
+      const row = statement(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM ${ev} INDEXED BY ${ev}_tenant WHERE tenant = ? AND rid >= ? AND rid < ? LIMIT ?)`,
+      ).get(q.tenantId, p.lo, p.hi, SMALL_TENANT_ROWS + 1) as { n: bigint };
+      known =
+        Number(row.n) <= SMALL_TENANT_ROWS
+          ? `${ev} e INDEXED BY ${ev}_tenant`
+          : `${ev} e NOT INDEXED`;
+      access.set(p, known);
+    }
+    return known;
+  };
+
   // Whether the full-text prefilter narrows a partition enough to drive an exact plan from it
-  // (index lookups per candidate) rather than scanning the partition's rows.
+  // (index lookups per candidate) rather than scanning the partition's rows. It counts entries of
+  // every tenant on purpose: they are what driving from the index costs. Nothing is returned.
   const selective = new WeakMap<PartitionPlan, boolean>();
   const isSelective = (p: PartitionPlan, fts: string): boolean => {
     let known = selective.get(p);
@@ -131,21 +162,24 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
   /** Rows of `[lo, hi)` matching an exact plan, as a FROM/WHERE pair over `ev_<day> e`. */
   const exactRows = (
     p: PartitionPlan,
+    q: Plan,
     exact: SqlCondition,
     fts: string | null,
     lo: bigint,
     hi: bigint,
   ): RowSource => {
     const { ev, fts: t } = p.partition;
+    // Joins driven from the full-text index keep it outside (CROSS JOIN fixes the order) and look
+    // event rows up by rid: probing the full-text index once per event row would be far slower.
     if (fts !== null && isSelective(p, fts)) {
       return {
-        from: `${t} JOIN ${ev} e ON e.rid = ${t}.rowid`,
+        from: `${t} CROSS JOIN ${ev} e NOT INDEXED ON e.rid = ${t}.rowid`,
         where: `${t} MATCH ? AND ${t}.rowid >= ? AND ${t}.rowid < ? AND ${exact.sql}`,
         params: [fts, lo, hi, ...exact.params],
       };
     }
     return {
-      from: `${ev} e`,
+      from: rowsOf(p, q),
       where: `e.rid >= ? AND e.rid < ? AND ${exact.sql}`,
       params: [lo, hi, ...exact.params],
     };
@@ -154,27 +188,26 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
   /** Candidate rows of one partition in rid order; `exact` plans need no further check. */
   function* candidates(
     p: PartitionPlan,
-    fts: string | null,
+    q: Plan,
     order: 'desc' | 'asc',
     lo = p.lo,
     hi = p.hi,
   ): Generator<Candidate> {
     const dir = order === 'desc' ? 'DESC' : 'ASC';
     const { ev, doc, fts: ftsTable } = p.partition;
+    const fts = q.fts;
     let sql: string;
     let params: SQLInputValue[];
     if (p.exact) {
-      const src = exactRows(p, p.exact, fts, lo, hi);
-      sql = `SELECT e.rid AS rid, d.doc AS doc FROM ${src.from} JOIN ${doc} d ON d.rid = e.rid WHERE ${src.where} ORDER BY e.rid ${dir}`;
+      const src = exactRows(p, q, p.exact, fts, lo, hi);
+      sql = `SELECT e.rid AS rid, d.doc AS doc FROM ${src.from} CROSS JOIN ${doc} d ON d.rid = e.rid WHERE ${src.where} ORDER BY e.rid ${dir}`;
       params = src.params;
     } else if (fts !== null) {
-      const join = p.filter ? ` JOIN ${ev} e ON e.rid = ${ftsTable}.rowid AND ${p.filter.sql}` : '';
-      sql = `SELECT ${ftsTable}.rowid AS rid, d.doc AS doc FROM ${ftsTable} JOIN ${doc} d ON d.rid = ${ftsTable}.rowid${join} WHERE ${ftsTable} MATCH ? AND ${ftsTable}.rowid >= ? AND ${ftsTable}.rowid < ? ORDER BY ${ftsTable}.rowid ${dir}`;
-      params = [...(p.filter?.params ?? []), fts, lo, hi];
+      sql = `SELECT ${ftsTable}.rowid AS rid, d.doc AS doc FROM ${ftsTable} CROSS JOIN ${ev} e NOT INDEXED ON e.rid = ${ftsTable}.rowid AND ${p.filter.sql} CROSS JOIN ${doc} d ON d.rid = ${ftsTable}.rowid WHERE ${ftsTable} MATCH ? AND ${ftsTable}.rowid >= ? AND ${ftsTable}.rowid < ? ORDER BY ${ftsTable}.rowid ${dir}`;
+      params = [...p.filter.params, fts, lo, hi];
     } else {
-      const where = p.filter ? ` AND ${p.filter.sql}` : '';
-      sql = `SELECT e.rid AS rid, d.doc AS doc FROM ${ev} e JOIN ${doc} d ON d.rid = e.rid WHERE e.rid >= ? AND e.rid < ?${where} ORDER BY e.rid ${dir}`;
-      params = [lo, hi, ...(p.filter?.params ?? [])];
+      sql = `SELECT e.rid AS rid, d.doc AS doc FROM ${rowsOf(p, q)} CROSS JOIN ${doc} d ON d.rid = e.rid WHERE e.rid >= ? AND e.rid < ? AND ${p.filter.sql} ORDER BY e.rid ${dir}`;
+      params = [lo, hi, ...p.filter.params];
     }
     yield* statement(sql).iterate(...params) as Iterable<Candidate>;
   }
@@ -187,7 +220,7 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
     lo = p.lo,
     hi = p.hi,
   ): Generator<{ rid: bigint; doc: JsonObject }> {
-    for (const row of candidates(p, q.fts, order, lo, hi)) {
+    for (const row of candidates(p, q, order, lo, hi)) {
       const doc = JSON.parse(row.doc) as JsonObject;
       if (p.exact || q.predicate(doc)) yield { rid: row.rid, doc };
     }
@@ -202,11 +235,11 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
 
   /** Exact matches in a partition: whole hours from the rollups when everything matches. */
   const countExact = (p: PartitionPlan, q: Plan, exact: SqlCondition, limit: number): number => {
-    if (!q.matchAll) return countRows(exactRows(p, exact, q.fts, p.lo, p.hi), limit);
+    if (!q.matchAll) return countRows(exactRows(p, q, exact, q.fts, p.lo, p.hi), limit);
     const split = splitByHours(p.from, p.to);
-    let n = split.hours ? rollupTotal(statement, p.partition, split.hours) : 0;
+    let n = split.hours ? rollupTotal(statement, p.partition, q.tenantId, split.hours) : 0;
     for (const edge of split.edges)
-      n += countRows(exactRows(p, exact, null, edge.lo, edge.hi), limit);
+      n += countRows(exactRows(p, q, exact, null, edge.lo, edge.hi), limit);
     return n;
   };
 
@@ -226,17 +259,17 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
     return total;
   };
 
-  const toStored = (rid: bigint, doc: JsonObject): StoredEvent => {
+  const toStored = (tenantId: string, rid: bigint, doc: JsonObject): StoredEvent => {
     const id = fieldValues(doc, 'event.id')[0];
-    return { id: id === undefined ? '' : String(id), timestamp: ridTime(rid), doc };
+    return { tenantId, id: id === undefined ? '' : String(id), timestamp: ridTime(rid), doc };
   };
 
-  const search = (request: EventSearchRequest): EventSearchResult =>
+  const search = (tenantId: string, request: EventSearchRequest): EventSearchResult =>
     snapshot(() => {
       const order = request.sort ?? 'desc';
       const limit = request.trackTotalHits ?? DEFAULT_TRACK_TOTAL_HITS;
-      const q = plan(request, order);
-      const fingerprint = fingerprintOf(request, order);
+      const q = plan(tenantId, request, order);
+      const fingerprint = fingerprintOf(tenantId, request, order);
       const after =
         request.cursor === undefined ? undefined : decodeCursor(request.cursor, fingerprint);
       const hits: StoredEvent[] = [];
@@ -255,7 +288,7 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
             more = true;
             break;
           }
-          hits.push(toStored(m.rid, m.doc));
+          hits.push(toStored(tenantId, m.rid, m.doc));
           rids.push(m.rid);
         }
       }
@@ -269,12 +302,12 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
       };
     });
 
-  const count = (filter: EventFilter): number =>
-    snapshot(() => countPlan(plan(filter, 'desc'), Number.MAX_SAFE_INTEGER));
+  const count = (tenantId: string, filter: EventFilter): number =>
+    snapshot(() => countPlan(plan(tenantId, filter, 'desc'), Number.MAX_SAFE_INTEGER));
 
-  const terms = (request: TermsRequest): TermsResult =>
+  const terms = (tenantId: string, request: TermsRequest): TermsResult =>
     snapshot(() => {
-      const q = plan(request, 'desc');
+      const q = plan(tenantId, request, 'desc');
       const counts = new Map<string, { key: string | number | boolean; count: number }>();
       let missing = 0;
       const add = (key: string | number | boolean, n: number): void => {
@@ -297,7 +330,7 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
             }
           };
           if (!q.matchAll) {
-            group(exactRows(p, exact, q.fts, p.lo, p.hi));
+            group(exactRows(p, q, exact, q.fts, p.lo, p.hi));
             continue;
           }
           const split = splitByHours(p.from, p.to);
@@ -305,13 +338,14 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
             const rolled = rollupTerms(
               statement,
               p.partition,
+              tenantId,
               p.partition.promotedList.indexOf(request.field),
               split.hours,
             );
             for (const [value, n] of rolled.values) add(value, n);
             missing += rolled.missing;
           }
-          for (const edge of split.edges) group(exactRows(p, exact, null, edge.lo, edge.hi));
+          for (const edge of split.edges) group(exactRows(p, q, exact, null, edge.lo, edge.hi));
           continue;
         }
         for (const m of matches(p, q, 'desc')) {
@@ -334,7 +368,7 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
       return { buckets, otherCount, missingCount: missing };
     });
 
-  const dateHistogram = (request: DateHistogramRequest): DateHistogramBucket[] =>
+  const dateHistogram = (tenantId: string, request: DateHistogramRequest): DateHistogramBucket[] =>
     snapshot(() => {
       const interval = request.intervalMs;
       if (!Number.isInteger(interval) || interval < 1)
@@ -342,7 +376,7 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
           'SIEM_INVALID_REQUEST',
           'interval must be a positive whole number of milliseconds',
         );
-      const q = plan(request, 'desc');
+      const q = plan(tenantId, request, 'desc');
       const counts = new Map<number, number>();
       const bucketOf = (t: number): number => Math.floor(t / interval) * interval;
       for (const p of q.partitions) {
@@ -357,17 +391,22 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
           };
           // Buckets made of whole hours come from the rollups when everything matches.
           if (!q.matchAll || interval % HOUR_MS !== 0) {
-            group(exactRows(p, exact, q.fts, p.lo, p.hi));
+            group(exactRows(p, q, exact, q.fts, p.lo, p.hi));
             continue;
           }
           const split = splitByHours(p.from, p.to);
           if (split.hours) {
-            for (const [hourStart, n] of rollupHours(statement, p.partition, split.hours)) {
+            for (const [hourStart, n] of rollupHours(
+              statement,
+              p.partition,
+              tenantId,
+              split.hours,
+            )) {
               const b = bucketOf(hourStart);
               counts.set(b, (counts.get(b) ?? 0) + n);
             }
           }
-          for (const edge of split.edges) group(exactRows(p, exact, null, edge.lo, edge.hi));
+          for (const edge of split.edges) group(exactRows(p, q, exact, null, edge.lo, edge.hi));
           continue;
         }
         for (const m of matches(p, q, 'desc')) {
@@ -398,27 +437,30 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
       return out;
     });
 
-  const get = (id: string, timestamp?: number): StoredEvent | undefined =>
+  /** The tenant's event with this id: another tenant's is as absent as a missing one. */
+  const get = (tenantId: string, id: string, timestamp?: number): StoredEvent | undefined =>
     snapshot(() => {
       const from = timestamp;
       const to = timestamp === undefined ? undefined : timestamp + 1;
       const idWords = words(id);
-      const hash = digest('sha256', id, 'buffer').subarray(0, 16);
+      const key = idKey(tenantId, id);
       for (const partition of catalog.overlapping(from, to)) {
+        const { ev, doc, fts } = partition;
         const lo = ridBase(from ?? dayStart(partition.day));
         const hi = ridBase(to ?? dayStart(partition.day + 1));
         const rows = (
           idWords.length > 0
             ? statement(
-                `SELECT ${partition.fts}.rowid AS rid, d.doc AS doc FROM ${partition.fts} JOIN ${partition.doc} d ON d.rid = ${partition.fts}.rowid WHERE ${partition.fts} MATCH ? AND ${partition.fts}.rowid >= ? AND ${partition.fts}.rowid < ?`,
-              ).iterate(idWords.map((w) => `"${w}"`).join(' AND '), lo, hi)
+                `SELECT ${fts}.rowid AS rid, d.doc AS doc FROM ${fts} CROSS JOIN ${ev} e NOT INDEXED ON e.rid = ${fts}.rowid AND e.tenant = ? CROSS JOIN ${doc} d ON d.rid = ${fts}.rowid WHERE ${fts} MATCH ? AND ${fts}.rowid >= ? AND ${fts}.rowid < ?`,
+              ).iterate(tenantId, idWords.map((w) => `"${w}"`).join(' AND '), lo, hi)
             : statement(
-                `SELECT e.rid AS rid, d.doc AS doc FROM ${partition.ev} e JOIN ${partition.doc} d ON d.rid = e.rid WHERE e.h = ? AND e.rid >= ? AND e.rid < ?`,
-              ).iterate(hash, lo, hi)
+                `SELECT e.rid AS rid, d.doc AS doc FROM ${ev} e JOIN ${doc} d ON d.rid = e.rid WHERE e.h = ? AND e.tenant = ? AND e.rid >= ? AND e.rid < ?`,
+              ).iterate(key, tenantId, lo, hi)
         ) as Iterable<Candidate>;
         for (const row of rows) {
-          const doc = JSON.parse(row.doc) as JsonObject;
-          if (fieldValues(doc, 'event.id').some((v) => v === id)) return toStored(row.rid, doc);
+          const parsed = JSON.parse(row.doc) as JsonObject;
+          if (fieldValues(parsed, 'event.id').some((v) => v === id))
+            return toStored(tenantId, row.rid, parsed);
         }
       }
       return undefined;
@@ -429,6 +471,11 @@ export function createEventReader(db: DatabaseSync, catalog: PartitionCatalog, n
 
 export type EventReader = ReturnType<typeof createEventReader>;
 
+/** Both conditions. */
+function both(a: SqlCondition, b: SqlCondition): SqlCondition {
+  return { sql: `(${a.sql} AND ${b.sql})`, params: [...a.params, ...b.params] };
+}
+
 /** Ties break by key ascending: numbers numerically, everything else as text. */
 function compareKeys(a: string | number | boolean, b: string | number | boolean): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -438,11 +485,14 @@ function compareKeys(a: string | number | boolean, b: string | number | boolean)
 }
 
 /**
- * What a cursor is bound to: the query and the sort order. Not the time range: relative ranges
- * (`now-24h`) move between pages, and the cursor's position is valid in any range.
+ * What a cursor is bound to: the tenant, the query and the sort order. Not the time range:
+ * relative ranges (`now-24h`) move between pages, and the cursor's position is valid in any range.
  */
-function fingerprintOf(request: EventSearchRequest, order: string): string {
-  return digest('sha256', JSON.stringify([request.query, order]), 'base64url').slice(0, 12);
+function fingerprintOf(tenantId: string, request: EventSearchRequest, order: string): string {
+  return digest('sha256', JSON.stringify([tenantId, request.query, order]), 'base64url').slice(
+    0,
+    12,
+  );
 }
 
 function encodeCursor(rid: bigint, fingerprint: string): string {

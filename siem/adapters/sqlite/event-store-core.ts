@@ -13,15 +13,43 @@ import type {
   TermsRequest,
 } from '../../events/event-store.ts';
 
-/** Requests the store core answers, in or out of a worker thread. `now` feeds date math. */
+/**
+ * Requests the store core answers, in or out of a worker thread. `now` feeds date math. Every
+ * read names its tenant.
+ */
 export type CoreRequest =
   | { readonly op: 'append'; readonly batch: AppendBatch }
   | { readonly op: 'deleteBefore'; readonly cutoff: number }
-  | { readonly op: 'search'; readonly request: EventSearchRequest; readonly now: number }
-  | { readonly op: 'count'; readonly filter: EventFilter; readonly now: number }
-  | { readonly op: 'terms'; readonly request: TermsRequest; readonly now: number }
-  | { readonly op: 'dateHistogram'; readonly request: DateHistogramRequest; readonly now: number }
-  | { readonly op: 'get'; readonly id: string; readonly timestamp: number | undefined }
+  | {
+      readonly op: 'search';
+      readonly tenantId: string;
+      readonly request: EventSearchRequest;
+      readonly now: number;
+    }
+  | {
+      readonly op: 'count';
+      readonly tenantId: string;
+      readonly filter: EventFilter;
+      readonly now: number;
+    }
+  | {
+      readonly op: 'terms';
+      readonly tenantId: string;
+      readonly request: TermsRequest;
+      readonly now: number;
+    }
+  | {
+      readonly op: 'dateHistogram';
+      readonly tenantId: string;
+      readonly request: DateHistogramRequest;
+      readonly now: number;
+    }
+  | {
+      readonly op: 'get';
+      readonly tenantId: string;
+      readonly id: string;
+      readonly timestamp: number | undefined;
+    }
   | { readonly op: 'ping' }
   | { readonly op: 'close' };
 
@@ -58,6 +86,7 @@ export function createStoreCore(options: CoreOptions) {
     path: options.path,
     durability: options.durability,
     cacheMiB: options.cacheMiB ?? 64,
+    upgrade: options.role !== 'reader',
   });
   const catalog = createPartitionCatalog(db);
   let now = Date.now();
@@ -81,18 +110,18 @@ export function createStoreCore(options: CoreOptions) {
           return needWriter().deleteBefore(request.cutoff);
         case 'search':
           now = request.now;
-          return needReader().search(request.request);
+          return needReader().search(request.tenantId, request.request);
         case 'count':
           now = request.now;
-          return needReader().count(request.filter);
+          return needReader().count(request.tenantId, request.filter);
         case 'terms':
           now = request.now;
-          return needReader().terms(request.request);
+          return needReader().terms(request.tenantId, request.request);
         case 'dateHistogram':
           now = request.now;
-          return needReader().dateHistogram(request.request);
+          return needReader().dateHistogram(request.tenantId, request.request);
         case 'get':
-          return needReader().get(request.id, request.timestamp);
+          return needReader().get(request.tenantId, request.id, request.timestamp);
         case 'ping':
           db.prepare('SELECT 1').get();
           return 'ok';

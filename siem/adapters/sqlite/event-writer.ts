@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { SiemError } from '../../errors.ts';
 import type { AppendStatus, RetentionResult } from '../../events/event-store.ts';
@@ -9,6 +8,7 @@ import {
   SEQ_SLOTS,
   dayOf,
   dayStart,
+  idKey,
   promotedColumn,
   ridBase,
 } from './layout.ts';
@@ -17,6 +17,8 @@ import type { Partition, PartitionCatalog } from './partition-catalog.ts';
 
 /** A batch in columnar form, as it crosses the thread boundary. */
 export interface AppendBatch {
+  /** Each event's tenant (from its ingest source). */
+  readonly tenants: readonly string[];
   readonly ids: readonly string[];
   readonly timestamps: readonly number[];
   readonly json: readonly string[];
@@ -58,12 +60,12 @@ export function createEventWriter(
     const placeholders = columns.map(() => ', ?').join('');
     s = {
       insertEvent: db.prepare(
-        `INSERT INTO ${partition.ev} (rid, ts, h, r${columns.map((c) => `, ${c}`).join('')}) VALUES (?, ?, ?, ?${placeholders}) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${partition.ev} (rid, ts, h, r, tenant${columns.map((c) => `, ${c}`).join('')}) VALUES (?, ?, ?, ?, ?${placeholders}) ON CONFLICT DO NOTHING`,
       ),
       insertDoc: db.prepare(`INSERT INTO ${partition.doc} (rid, doc) VALUES (?, ?)`),
       insertText: db.prepare(`INSERT INTO ${partition.fts} (rowid, t) VALUES (?, ?)`),
       addRollup: db.prepare(
-        `INSERT INTO ${partition.agg} (hour, slot, value, n) VALUES (?, ?, ?, ?) ON CONFLICT (hour, slot, value) DO UPDATE SET n = n + excluded.n`,
+        `INSERT INTO ${partition.agg} (tenant, hour, slot, value, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, hour, slot, value) DO UPDATE SET n = n + excluded.n`,
       ),
       maxRid: db.prepare(`SELECT max(rid) AS m FROM ${partition.ev} WHERE rid >= ? AND rid < ?`),
     };
@@ -93,15 +95,21 @@ export function createEventWriter(
   const append = (batch: AppendBatch): AppendStatus[] => {
     const width = promotedFields.length;
     const statuses: AppendStatus[] = new Array<AppendStatus>(batch.ids.length);
-    // Hourly counts of what this batch stores, per partition: written once per batch.
+    // Hourly counts of what this batch stores, per partition and tenant: written once per batch.
     const rollups = new Map<PartitionStatements, Map<string, number>>();
-    const count = (s: PartitionStatements, hour: number, slot: number, value: string): void => {
+    const count = (
+      s: PartitionStatements,
+      tenant: string,
+      hour: number,
+      slot: number,
+      value: string,
+    ): void => {
       let counts = rollups.get(s);
       if (!counts) {
         counts = new Map();
         rollups.set(s, counts);
       }
-      const key = `${String(hour)}\u0001${String(slot)}\u0001${value}`;
+      const key = `${String(hour)}\u0001${String(slot)}\u0001${tenant}\u0001${value}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     };
     db.exec('BEGIN IMMEDIATE');
@@ -110,13 +118,17 @@ export function createEventWriter(
         const timestamp = batch.timestamps[i] ?? 0;
         const partition = catalog.ensure(dayOf(timestamp), promotedFields);
         const s = prepare(partition);
+        const tenant = batch.tenants[i];
+        // Never stored without a tenant: it would belong to no one (or to whoever has that name).
+        if (tenant === undefined || tenant === '')
+          throw new SiemError('SIEM_INVALID_EVENT', 'an event must carry its tenant');
         const rid = allocateRid(s, timestamp);
-        const idHash = hash('sha256', batch.ids[i] ?? '', 'buffer').subarray(0, 16);
         const row: SQLInputValue[] = [
           rid,
           timestamp,
-          idHash,
+          idKey(tenant, batch.ids[i] ?? ''),
           batch.stampedOnReceipt[i] === true ? 1 : null,
+          tenant,
         ];
         // A partition created by an older layout keeps its own promoted columns.
         const values: (string | null)[] = partition.promotedList.map((field) => {
@@ -128,18 +140,20 @@ export function createEventWriter(
           s.insertDoc.run(rid, batch.json[i] ?? '{}');
           s.insertText.run(rid, batch.text[i] ?? '');
           const hour = Math.floor(timestamp / HOUR_MS);
-          count(s, hour, ROLLUP_TOTAL, '');
+          count(s, tenant, hour, ROLLUP_TOTAL, '');
           values.forEach((value, slot) => {
-            if (value === null) count(s, hour, slot, ROLLUP_MISSING);
-            else for (const v of new Set(promotedValues(value))) count(s, hour, slot, v);
+            if (value === null) count(s, tenant, hour, slot, ROLLUP_MISSING);
+            else for (const v of new Set(promotedValues(value))) count(s, tenant, hour, slot, v);
           });
         }
         statuses[i] = inserted ? 'created' : 'duplicate';
       }
       for (const [s, counts] of rollups) {
         for (const [key, n] of counts) {
-          const [hour = '0', slot = '0', value = ''] = key.split('\u0001');
-          s.addRollup.run(Number(hour), Number(slot), value, n);
+          // The value comes last and may itself contain the separator.
+          const [hour = '0', slot = '0', tenant = ''] = key.split('\u0001', 3);
+          const value = key.slice(hour.length + slot.length + tenant.length + 3);
+          s.addRollup.run(tenant, Number(hour), Number(slot), value, n);
         }
       }
       db.exec('COMMIT');
@@ -151,7 +165,7 @@ export function createEventWriter(
     return statuses;
   };
 
-  /** Drops every partition whose whole day lies before `cutoff`. */
+  /** Drops every partition whose whole day lies before `cutoff`, in every tenant (a system job). */
   const deleteBefore = (cutoff: number): RetentionResult => {
     const deleted: string[] = [];
     let deletedEvents = 0;

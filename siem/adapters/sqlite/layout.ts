@@ -1,17 +1,24 @@
+import { hash } from 'node:crypto';
+
 /**
  * Physical layout of the embedded event store (see docs/adr/0002-embedded-event-store.md).
  *
  * Events live in one partition per UTC day. Each partition has three tables:
  * - `ev_<day>`: one narrow row per event. Its rowid (`rid`) is time-ordered:
  *   `(timestamp − EPOCH) × 2^20 + seq`, so the table is clustered by time and a time range is a
- *   rowid range, also in the full-text index. It holds the dedup key (timestamp and id hash; id
- *   hash alone for events stamped on receipt, flag `r`) and a few promoted keyword columns that
- *   aggregations scan without touching documents.
+ *   rowid range, also in the full-text index. It holds the event's tenant (indexed with the rid,
+ *   that is with time), the dedup key (timestamp and tenant-scoped id key; id key alone for
+ *   events stamped on receipt, flag `r`) and a few promoted keyword columns that aggregations
+ *   scan without touching documents.
  * - `doc_<day>`: the JSON document by rid.
  * - `fts_<day>`: contentless FTS5 index (detail=none) of the document's string values.
- * - `agg_<day>`: hourly counts of stored events, in total and per promoted field value, kept in
- *   the same transaction; unfiltered counts, terms and histograms read whole hours from it.
+ * - `agg_<day>`: hourly counts of stored events per tenant, in total and per promoted field
+ *   value, kept in the same transaction; unfiltered counts, terms and histograms read whole hours
+ *   from it.
  * Retention drops whole partitions; nothing is ever rewritten.
+ *
+ * Layout 3 added tenancy. A layout-2 store is upgraded when a writer opens it (see
+ * layout-upgrade.ts): its events belong to `LEGACY_TENANT`.
  */
 
 /** 2020-01-01T00:00:00Z: rids count milliseconds from here. */
@@ -104,16 +111,27 @@ export function partitionTables(day: number): PartitionTables {
   return { day, ev: `ev_${name}`, doc: `doc_${name}`, fts: `fts_${name}`, agg: `agg_${name}` };
 }
 
+/** DDL of a partition's rollup table (`agg_<day>`), counts kept per tenant. */
+export function rollupTableDdl(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (tenant TEXT NOT NULL, hour INTEGER NOT NULL, slot INTEGER NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (tenant, hour, slot, value)) WITHOUT ROWID;`;
+}
+
+/** Index of a partition's events by tenant and time (the rid is time-ordered). */
+export function tenantIndexDdl(ev: string): string {
+  return `CREATE INDEX IF NOT EXISTS ${ev}_tenant ON ${ev} (tenant, rid);`;
+}
+
 /** DDL of a partition with the given promoted fields. */
 export function partitionDdl(tables: PartitionTables, promoted: readonly string[]): string {
   const columns = promoted.map((f) => `, ${promotedColumn(f)} TEXT`).join('');
   return `
-    CREATE TABLE IF NOT EXISTS ${tables.ev} (rid INTEGER PRIMARY KEY, ts INTEGER NOT NULL, h BLOB NOT NULL, r INTEGER${columns});
+    CREATE TABLE IF NOT EXISTS ${tables.ev} (rid INTEGER PRIMARY KEY, ts INTEGER NOT NULL, h BLOB NOT NULL, r INTEGER, tenant TEXT NOT NULL${columns});
     CREATE UNIQUE INDEX IF NOT EXISTS ${tables.ev}_dedup ON ${tables.ev} (ts, h);
     CREATE UNIQUE INDEX IF NOT EXISTS ${tables.ev}_dedup_received ON ${tables.ev} (h) WHERE r = 1;
+    ${tenantIndexDdl(tables.ev)}
     CREATE TABLE IF NOT EXISTS ${tables.doc} (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL);
     CREATE VIRTUAL TABLE IF NOT EXISTS ${tables.fts} USING fts5(t, content='', detail=none, columnsize=0);
-    CREATE TABLE IF NOT EXISTS ${tables.agg} (hour INTEGER NOT NULL, slot INTEGER NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (hour, slot, value)) WITHOUT ROWID;
+    ${rollupTableDdl(tables.agg)}
     INSERT INTO ${tables.fts} (${tables.fts}, rank) VALUES ('automerge', 16);
     INSERT OR IGNORE INTO partitions (day, promoted) VALUES (${String(tables.day)}, '${JSON.stringify(promoted)}');
   `;
@@ -125,7 +143,35 @@ export const STORE_DDL = `
   CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-export const LAYOUT_VERSION = '2';
+export const LAYOUT_VERSION = '3';
+/** The layout before tenancy; a writer upgrades it in place (layout-upgrade.ts). */
+export const PRE_TENANCY_LAYOUT = '2';
+
+/**
+ * The tenant of events stored before tenancy: platform/identity's `DEFAULT_TENANT` (a test checks
+ * they agree). It is a fact of the stored data, so it is fixed here rather than configured.
+ */
+export const LEGACY_TENANT = 'default';
+
+const KEY_SEPARATOR = Buffer.from([0xff]);
+
+/**
+ * The 16-byte dedup key of an event id in a tenant (column `h`). Ids hash as UTF-8, which never
+ * contains the byte 0xFF; other tenants' keys hash `0xFF tenant 0xFF id`, so no id of one tenant
+ * can share a key with an id of another (a sender cannot make another tenant's event look like a
+ * duplicate). The legacy tenant keeps the plain hash of the id, so the keys of events stored
+ * before tenancy stay valid and their re-sends are still recognised.
+ */
+export function idKey(tenantId: string, id: string): Buffer {
+  if (tenantId === LEGACY_TENANT) return hash('sha256', id, 'buffer').subarray(0, 16);
+  const input = Buffer.concat([
+    KEY_SEPARATOR,
+    Buffer.from(tenantId, 'utf8'),
+    KEY_SEPARATOR,
+    Buffer.from(id, 'utf8'),
+  ]);
+  return hash('sha256', input, 'buffer').subarray(0, 16);
+}
 
 export const HOUR_MS = 3_600_000;
 /** Rollup slot of the hourly event total (promoted fields use their index). */

@@ -1,8 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { LAYOUT_VERSION, STORE_DDL, dayStart, partitionDdl, partitionTables } from './layout.ts';
+import {
+  LAYOUT_VERSION,
+  PRE_TENANCY_LAYOUT,
+  STORE_DDL,
+  dayStart,
+  partitionDdl,
+  partitionTables,
+} from './layout.ts';
 import type { PartitionTables } from './layout.ts';
+import { upgradeToTenancy } from './layout-upgrade.ts';
 import { SiemError } from '../../errors.ts';
 
 export interface Partition extends PartitionTables {
@@ -16,6 +24,8 @@ export interface OpenEventDbOptions {
   readonly durability: 'full' | 'normal';
   /** Page cache per connection, in MiB. */
   readonly cacheMiB?: number;
+  /** Upgrade an older layout in place (writers); readers refuse one instead. */
+  readonly upgrade: boolean;
 }
 
 /** Opens a connection to the event database with the pragmas every connection needs. */
@@ -37,6 +47,23 @@ export function openEventDb(options: OpenEventDbOptions): DatabaseSync {
   if (version === undefined) {
     db.prepare(`INSERT OR IGNORE INTO store_meta (key, value) VALUES ('layout', ?)`).run(
       LAYOUT_VERSION,
+    );
+  } else if (version.value === PRE_TENANCY_LAYOUT && options.upgrade) {
+    try {
+      upgradeToTenancy(db);
+    } catch (err) {
+      db.close();
+      throw new SiemError(
+        'SIEM_STORE_UNAVAILABLE',
+        `event store ${options.path}: upgrading layout ${PRE_TENANCY_LAYOUT} to ${LAYOUT_VERSION} failed`,
+        { cause: err },
+      );
+    }
+  } else if (version.value === PRE_TENANCY_LAYOUT) {
+    db.close();
+    throw new SiemError(
+      'SIEM_STORE_UNAVAILABLE',
+      `event store ${options.path} has layout ${PRE_TENANCY_LAYOUT} (before tenancy); it is upgraded when opened for writing (secops serve or secops ingest)`,
     );
   } else if (version.value !== LAYOUT_VERSION) {
     db.close();

@@ -24,28 +24,33 @@ export function splitByHours(from: number, to: number): HourSplit {
 
 type Prepare = (sql: string) => StatementSync;
 
-/** Events stored in whole hours `[start, end)` of a partition. */
+/** A tenant's events stored in whole hours `[start, end)` of a partition. */
 export function rollupTotal(
   prepare: Prepare,
   p: Partition,
+  tenantId: string,
   hours: { start: number; end: number },
 ): number {
   const row = prepare(
-    `SELECT coalesce(sum(n), 0) AS n FROM ${p.agg} WHERE slot = ? AND hour >= ? AND hour < ?`,
-  ).get(ROLLUP_TOTAL, hours.start, hours.end) as { n: bigint | number };
+    `SELECT coalesce(sum(n), 0) AS n FROM ${p.agg} WHERE tenant = ? AND hour >= ? AND hour < ? AND slot = ?`,
+  ).get(tenantId, hours.start, hours.end, ROLLUP_TOTAL) as { n: bigint | number };
   return Number(row.n);
 }
 
-/** Counts per value of a promoted field over whole hours; `missing` counts events without it. */
+/**
+ * A tenant's counts per value of a promoted field over whole hours; `missing` counts its events
+ * without it.
+ */
 export function rollupTerms(
   prepare: Prepare,
   p: Partition,
+  tenantId: string,
   slot: number,
   hours: { start: number; end: number },
 ): { values: Map<string, number>; missing: number } {
   const rows = prepare(
-    `SELECT value, sum(n) AS n FROM ${p.agg} WHERE slot = ? AND hour >= ? AND hour < ? GROUP BY value`,
-  ).all(slot, hours.start, hours.end) as { value: string; n: bigint | number }[];
+    `SELECT value, sum(n) AS n FROM ${p.agg} WHERE tenant = ? AND hour >= ? AND hour < ? AND slot = ? GROUP BY value`,
+  ).all(tenantId, hours.start, hours.end, slot) as { value: string; n: bigint | number }[];
   const values = new Map<string, number>();
   let missing = 0;
   for (const row of rows) {
@@ -55,14 +60,18 @@ export function rollupTerms(
   return { values, missing };
 }
 
-/** Event totals per hour (start epoch ms → count) over whole hours. */
+/** A tenant's event totals per hour (start epoch ms → count) over whole hours. */
 export function rollupHours(
   prepare: Prepare,
   p: Partition,
+  tenantId: string,
   hours: { start: number; end: number },
 ): Map<number, number> {
   const rows = prepare(
-    `SELECT hour, n FROM ${p.agg} WHERE slot = ? AND hour >= ? AND hour < ?`,
-  ).all(ROLLUP_TOTAL, hours.start, hours.end) as { hour: bigint | number; n: bigint | number }[];
+    `SELECT hour, n FROM ${p.agg} WHERE tenant = ? AND hour >= ? AND hour < ? AND slot = ?`,
+  ).all(tenantId, hours.start, hours.end, ROLLUP_TOTAL) as {
+    hour: bigint | number;
+    n: bigint | number;
+  }[];
   return new Map(rows.map((r) => [Number(r.hour) * HOUR_MS, Number(r.n)]));
 }

@@ -132,37 +132,61 @@ export async function createSqliteEventStore(
   const guard = (): void => {
     if (closed) throw new SiemError('SIEM_STORE_CLOSED', 'the event store is closed');
   };
+  /** Reads are refused without a tenant (callers outside TypeScript could pass none). */
+  const scoped = (tenantId: string): string => {
+    guard();
+    if (typeof tenantId !== 'string' || tenantId === '')
+      throw new SiemError('SIEM_INVALID_REQUEST', 'every event read names its tenant');
+    return tenantId;
+  };
 
   return {
     append(events: readonly PreparedEvent[]): Promise<AppendStatus[]> {
       guard();
       if (events.length === 0) return Promise.resolve([]);
+      // Refused here, alone, rather than failing the group commit it would join.
+      if (events.some((e) => typeof e.tenantId !== 'string' || e.tenantId === ''))
+        return Promise.reject(
+          new SiemError('SIEM_INVALID_EVENT', 'every event must carry its tenant'),
+        );
       const batch = toBatch(events, promotedFields);
       return new Promise((resolve, reject) => {
         queue.push({ batch, resolve, reject });
         flush();
       });
     },
-    async get(id, timestamp): Promise<StoredEvent | undefined> {
-      guard();
-      return (await reader.call({ op: 'get', id, timestamp })) as StoredEvent | undefined;
+    async get(tenantId, id, timestamp): Promise<StoredEvent | undefined> {
+      return (await reader.call({ op: 'get', tenantId: scoped(tenantId), id, timestamp })) as
+        StoredEvent | undefined;
     },
-    async search(request): Promise<EventSearchResult> {
-      guard();
-      return (await reader.call({ op: 'search', request, now: clock.now() })) as EventSearchResult;
+    async search(tenantId, request): Promise<EventSearchResult> {
+      return (await reader.call({
+        op: 'search',
+        tenantId: scoped(tenantId),
+        request,
+        now: clock.now(),
+      })) as EventSearchResult;
     },
-    async count(filter): Promise<number> {
-      guard();
-      return (await reader.call({ op: 'count', filter, now: clock.now() })) as number;
+    async count(tenantId, filter): Promise<number> {
+      return (await reader.call({
+        op: 'count',
+        tenantId: scoped(tenantId),
+        filter,
+        now: clock.now(),
+      })) as number;
     },
-    async terms(request): Promise<TermsResult> {
-      guard();
-      return (await reader.call({ op: 'terms', request, now: clock.now() })) as TermsResult;
+    async terms(tenantId, request): Promise<TermsResult> {
+      return (await reader.call({
+        op: 'terms',
+        tenantId: scoped(tenantId),
+        request,
+        now: clock.now(),
+      })) as TermsResult;
     },
-    async dateHistogram(request): Promise<DateHistogramBucket[]> {
-      guard();
+    async dateHistogram(tenantId, request): Promise<DateHistogramBucket[]> {
       return (await reader.call({
         op: 'dateHistogram',
+        tenantId: scoped(tenantId),
         request,
         now: clock.now(),
       })) as DateHistogramBucket[];
@@ -196,6 +220,7 @@ export async function createSqliteEventStore(
 }
 
 function toBatch(events: readonly PreparedEvent[], promotedFields: readonly string[]): AppendBatch {
+  const tenants: string[] = [];
   const ids: string[] = [];
   const timestamps: number[] = [];
   const json: string[] = [];
@@ -204,6 +229,7 @@ function toBatch(events: readonly PreparedEvent[], promotedFields: readonly stri
   const promoted: (string | null)[] = [];
   for (const e of events) {
     const fields = indexFields(e.doc, promotedFields);
+    tenants.push(e.tenantId);
     ids.push(e.id);
     timestamps.push(e.timestamp);
     json.push(e.json);
@@ -211,12 +237,13 @@ function toBatch(events: readonly PreparedEvent[], promotedFields: readonly stri
     stampedOnReceipt.push(e.stampedOnReceipt === true);
     for (const v of fields.promoted) promoted.push(v);
   }
-  return { ids, timestamps, json, text, stampedOnReceipt, promoted };
+  return { tenants, ids, timestamps, json, text, stampedOnReceipt, promoted };
 }
 
 function mergeBatches(batches: readonly AppendBatch[]): AppendBatch {
   if (batches.length === 1 && batches[0]) return batches[0];
   return {
+    tenants: batches.flatMap((b) => b.tenants),
     ids: batches.flatMap((b) => b.ids),
     timestamps: batches.flatMap((b) => b.timestamps),
     json: batches.flatMap((b) => b.json),

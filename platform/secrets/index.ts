@@ -17,6 +17,7 @@ export {
   MAX_SEGMENT_LENGTH,
 } from './secret-path.ts';
 export { DEFAULT_MAX_VALUE_BYTES } from './secret-value.ts';
+export { secretRoutes } from './secret-routes.ts';
 export { createEmbeddedSecretStore } from './adapters/embedded/embedded-secret-store.ts';
 export type {
   EmbeddedSecretStore,

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { auditMigrations, createAuditLog, generateAuditKeys } from '../platform/audit/index.ts';
+import { systemClock } from '../platform/clock/index.ts';
+import { createSqliteRelationalStore } from '../platform/storage/index.ts';
 import { repoRoot } from '../test/support/services.ts';
 
 const dirs: string[] = [];
@@ -141,6 +144,54 @@ describe('secops CLI', () => {
     const result = secops(['search', 'host.name:(a or'], { SECOPS_DATA_DIR: tempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/line 1, column \d+/);
+  });
+
+  it('verifies an audit export offline: exit 0, 1 naming the record, 2 naming the file', async () => {
+    const dir = tempDir();
+    const store = createSqliteRelationalStore({ path: ':memory:' });
+    await store.migrate(auditMigrations);
+    const keys = generateAuditKeys();
+    const log = createAuditLog({
+      store,
+      signer: { keyName: 'secops.test/audit', privateKey: keys.signingKey },
+      hmacKey: keys.hmacKey,
+      clock: systemClock,
+      origin: 'secops.test/audit',
+    });
+    await store.transaction(async (tx) => {
+      for (let i = 1; i <= 5; i++) {
+        await log.append(tx, {
+          actor: { id: 'ada', kind: 'user' },
+          tenantId: 'default',
+          action: 'rbac.role.update',
+          resource: { type: 'role', id: `role-${String(i)}` },
+          outcome: 'success',
+        });
+      }
+    });
+    let text = '';
+    for await (const line of log.export({}, 'ndjson')) text += line;
+    await store.close();
+    const file = join(dir, 'audit.ndjson');
+    writeFileSync(file, text);
+    const keyFile = join(dir, 'audit.vkey');
+    writeFileSync(keyFile, `${log.verifierKey}\n`);
+
+    const ok = secops(['audit', 'verify', file, '--key', keyFile]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('records:    5 checked');
+    expect(ok.stdout).toContain('OK: records 1 to 5');
+    expect(secops(['audit', 'verify', '-', '--key', log.verifierKey], {}, text).code).toBe(0);
+
+    writeFileSync(file, text.replace('role-3', 'role-4'));
+    const broken = secops(['audit', 'verify', file, '--key', log.verifierKey, '--json']);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, broken: { seq: 3, line: 5 } });
+
+    const missing = secops(['audit', 'verify', join(dir, 'gone.ndjson'), '--key', keyFile]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(join(dir, 'gone.ndjson'));
+    expect(secops(['audit', 'verify', file]).code).toBe(2);
   });
 
   it('manages sources and shows a token once', () => {

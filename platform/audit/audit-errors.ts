@@ -16,6 +16,12 @@ export const AuditError = defineErrors('AuditError', {
   AUDIT_NOTE_MALFORMED: 'invalid',
   /** A signature from a known key does not verify, or no known key signed the note. */
   AUDIT_SIGNATURE_INVALID: 'invalid',
+  /** No checkpoint has been signed yet. */
+  AUDIT_CHECKPOINT_NOT_FOUND: 'not_found',
+  /** No such record among those the caller may read. */
+  AUDIT_RECORD_NOT_FOUND: 'not_found',
+  /** A tenant the caller may not read (answered alike whether it exists or not). */
+  AUDIT_TENANT_NOT_FOUND: 'not_found',
   /** The stored log fails verification; the log refuses to sign a tree head over it. */
   AUDIT_LOG_CORRUPT: 'internal',
   /** The record could not be written; the caller's transaction must fail with it. */

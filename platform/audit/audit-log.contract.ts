@@ -7,6 +7,7 @@ import type { AuditLog } from './audit-log.ts';
 import { generateAuditKeys } from './audit-keys.ts';
 import type { GeneratedAuditKeys } from './audit-keys.ts';
 import type { AuditEntry, AuditRecord } from './audit-record.ts';
+import type { AuditFilter } from './audit-store.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { CHAIN_GENESIS, chainHash } from './hash-chain.ts';
@@ -184,6 +185,46 @@ export function describeAuditLogContract(name: string, make: () => Promise<Relat
       });
       await expect(f.log.list({ limit: 1, cursor: 'bogus' })).rejects.toMatchObject({
         code: 'AUDIT_FILTER_INVALID',
+      });
+    });
+
+    it('filters by action prefix, outcome and seq', async () => {
+      const f = await fixture();
+      await appendMany(f, 4);
+      for (const [i, action, outcome] of [
+        [5, 'secrets.write', 'failure'],
+        [6, 'secretsx.read', 'denied'],
+        [7, 'secrets_x.read', 'success'],
+      ] as const) {
+        await f.store.transaction((tx) => f.log.append(tx, entry(i, { action, outcome })));
+      }
+      const seqs = async (filter: AuditFilter) =>
+        (await f.log.list({ ...filter, limit: 100 })).records.map((r) => r.seq);
+      // A prefix is literal text: `_` and `%` match themselves, and case matters.
+      expect(await seqs({ actionPrefix: 'secrets.' })).toEqual([4, 5]);
+      expect(await seqs({ actionPrefix: 'secrets' })).toEqual([4, 5, 6, 7]);
+      expect(await seqs({ actionPrefix: 'secrets_' })).toEqual([7]);
+      expect(await seqs({ actionPrefix: 'rbac.role.create' })).toEqual([1, 2, 3]);
+      expect(await seqs({ outcome: 'failure' })).toEqual([5]);
+      expect(await seqs({ outcome: 'success', actionPrefix: 'secrets' })).toEqual([4, 7]);
+      expect(await seqs({ seq: 6 })).toEqual([6]);
+      expect(await seqs({ seq: 6, tenantId: 'tenant-b' })).toEqual([]);
+      for (const bad of [
+        { actionPrefix: 'Secrets.' },
+        { actionPrefix: '' },
+        { actionPrefix: 'secrets.%' },
+        { outcome: 'maybe' },
+        { seq: 0 },
+      ]) {
+        await expect(f.log.list({ ...(bad as AuditFilter), limit: 1 })).rejects.toMatchObject({
+          code: 'AUDIT_FILTER_INVALID',
+        });
+      }
+      const exported = await collect(f.log.export({ actionPrefix: 'secrets.' }, 'ndjson'));
+      expect(await verifyExport(exported, f.log.verifierKey)).toMatchObject({
+        ok: true,
+        records: 2,
+        complete: false,
       });
     });
 

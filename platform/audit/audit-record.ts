@@ -5,7 +5,7 @@ import { hashLeaf } from './merkle-tree.ts';
 import { hmacSensitive } from './sensitive-hmac.ts';
 
 /** Who acted. */
-export type ActorKind = 'user' | 'agent' | 'api-token' | 'system';
+export type ActorKind = 'user' | 'agent' | 'api-token' | 'system' | 'anonymous';
 /** How the action ended: done, failed, or refused by authorisation. */
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
@@ -65,7 +65,7 @@ const text = (max: number) => z.string().min(1).max(max);
 const entryShape = {
   actor: z.strictObject({
     id: text(256),
-    kind: z.enum(['user', 'agent', 'api-token', 'system']),
+    kind: z.enum(['user', 'agent', 'api-token', 'system', 'anonymous']),
     name: text(256).optional(),
   }),
   tenantId: text(256),

@@ -1,7 +1,7 @@
 import { sql } from '../storage/index.ts';
 import type { SqlExecutor, SqlFragment } from '../storage/index.ts';
 import { AuditError } from './audit-errors.ts';
-import type { RecordColumns } from './audit-record.ts';
+import type { AuditOutcome, RecordColumns } from './audit-record.ts';
 
 // SQL of the audit tables. No hashing or policy here: the log composes these.
 
@@ -9,9 +9,15 @@ import type { RecordColumns } from './audit-record.ts';
 export interface AuditFilter {
   readonly tenantId?: string;
   readonly actorId?: string;
+  /** The exact action. */
   readonly action?: string;
+  /** Actions starting with this text (`secrets.` for every `secrets.*` action). */
+  readonly actionPrefix?: string;
   readonly resourceType?: string;
   readonly resourceId?: string;
+  readonly outcome?: AuditOutcome;
+  /** The one record with this seq (an export of it carries its inclusion proof). */
+  readonly seq?: number;
   /** Records at or after this time, epoch milliseconds. */
   readonly from?: number;
   /** Records before this time, epoch milliseconds. */
@@ -181,8 +187,16 @@ function conditions(filter: AuditFilter): SqlFragment[] {
   if (filter.tenantId !== undefined) where.push(sql`tenant_id = ${filter.tenantId}`);
   if (filter.actorId !== undefined) where.push(sql`actor_id = ${filter.actorId}`);
   if (filter.action !== undefined) where.push(sql`action = ${filter.action}`);
+  if (filter.actionPrefix !== undefined) {
+    // Not LIKE: SQLite's is case-insensitive and both treat _ and % specially. The prefix is
+    // ASCII (checked by the log), so its JS length is its length in characters.
+    const prefix = filter.actionPrefix;
+    where.push(sql`substr(action, 1, ${prefix.length}) = ${prefix}`);
+  }
   if (filter.resourceType !== undefined) where.push(sql`resource_type = ${filter.resourceType}`);
   if (filter.resourceId !== undefined) where.push(sql`resource_id = ${filter.resourceId}`);
+  if (filter.outcome !== undefined) where.push(sql`outcome = ${filter.outcome}`);
+  if (filter.seq !== undefined) where.push(sql`seq = ${filter.seq}`);
   if (filter.from !== undefined) where.push(sql`time_ms >= ${filter.from}`);
   if (filter.to !== undefined) where.push(sql`time_ms < ${filter.to}`);
   return where;

@@ -21,6 +21,7 @@ export type {
 } from './audit-record.ts';
 export type { AuditFilter } from './audit-store.ts';
 export { auditMigrations } from './migrations.ts';
+export { auditRoutes } from './audit-routes.ts';
 export { AuditError } from './audit-errors.ts';
 export type { AuditErrorCode } from './audit-errors.ts';
 

@@ -13,7 +13,7 @@ import type {
   SignedCheckpoint,
 } from './audit-log.ts';
 import { encodeRecord, parseAuditEntry, recordColumns, toRecordDocument } from './audit-record.ts';
-import type { AuditRecord, AuditRecordDocument } from './audit-record.ts';
+import type { AuditOutcome, AuditRecord, AuditRecordDocument } from './audit-record.ts';
 import {
   advanceHead,
   checkpointAtOrAbove,
@@ -38,6 +38,8 @@ import { isKeyName, parseVerifierKey, verifierKey } from './signed-note.ts';
 import { claimed, openRow, verifyStoredLog } from './verify-stored-log.ts';
 
 const MAX_LIMIT = 1000;
+const ACTION_PREFIX = /^[a-z0-9_.-]{1,128}$/;
+const OUTCOMES: readonly AuditOutcome[] = ['success', 'failure', 'denied'];
 
 /**
  * The audit log over the relational store (SQLite or PostgreSQL, same SQL). Apply
@@ -296,6 +298,21 @@ function checkFilter(filter: AuditFilter): void {
     if (value !== undefined && !Number.isSafeInteger(value)) {
       throw new AuditError('AUDIT_FILTER_INVALID', `${name} must be epoch milliseconds`);
     }
+  }
+  const prefix: unknown = filter.actionPrefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || !ACTION_PREFIX.test(prefix))) {
+    throw new AuditError(
+      'AUDIT_FILTER_INVALID',
+      'actionPrefix must be 1 to 128 lower-case letters, digits, dots, dashes or underscores',
+    );
+  }
+  const outcome: unknown = filter.outcome;
+  if (outcome !== undefined && !OUTCOMES.includes(outcome as AuditOutcome)) {
+    throw new AuditError('AUDIT_FILTER_INVALID', `outcome must be one of ${OUTCOMES.join(', ')}`);
+  }
+  const seq: unknown = filter.seq;
+  if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) >= 1)) {
+    throw new AuditError('AUDIT_FILTER_INVALID', 'seq must be a positive integer');
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../http/index.ts';
+import { defineRoute, idOf } from '../http/index.ts';
 import type { AnyRoute } from '../http/index.ts';
 import type { Principal } from '../identity/index.ts';
 import { AccessError, MAX_ELEVATION_MINUTES } from './access-store.ts';
@@ -85,6 +85,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/tenants',
+      audit: {
+        action: 'tenants.create',
+        resource: ({ result }) => ({ type: 'tenant', ...idOf(result) }),
+      },
       summary: 'Create a tenant (operator tenant only)',
       tags: ['tenants'],
       access: { kind: 'permission', permission: 'tenants:write' },
@@ -99,6 +103,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'patch',
       path: '/tenants/:id',
+      audit: {
+        action: 'tenants.update',
+        resource: ({ params }) => ({ type: 'tenant', id: params.id }),
+      },
       summary: 'Rename, disable or enable a tenant (operator tenant only)',
       tags: ['tenants'],
       access: { kind: 'permission', permission: 'tenants:write' },
@@ -124,6 +132,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/rbac/roles',
+      audit: {
+        action: 'rbac.role.create',
+        resource: ({ body }) => ({ type: 'role', id: body.name }),
+      },
       summary: 'Create a custom role',
       tags: ['rbac'],
       access: { kind: 'permission', permission: 'rbac:write' },
@@ -162,6 +174,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'patch',
       path: '/rbac/roles/:name',
+      audit: {
+        action: 'rbac.role.update',
+        resource: ({ params }) => ({ type: 'role', id: params.name }),
+      },
       summary: 'Change a custom role',
       tags: ['rbac'],
       access: { kind: 'permission', permission: 'rbac:write' },
@@ -179,6 +195,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'delete',
       path: '/rbac/roles/:name',
+      audit: {
+        action: 'rbac.role.delete',
+        resource: ({ params }) => ({ type: 'role', id: params.name }),
+      },
       summary: 'Delete a custom role',
       tags: ['rbac'],
       access: { kind: 'permission', permission: 'rbac:write' },
@@ -192,6 +212,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/elevations',
+      audit: {
+        action: 'elevation.request',
+        resource: ({ result }) => ({ type: 'elevation', ...idOf(result) }),
+      },
       summary: 'Ask for a role for a limited time, with a reason',
       tags: ['elevation'],
       access: { kind: 'permission', permission: 'elevation:request' },
@@ -231,8 +255,31 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
       },
     }),
     defineRoute({
+      method: 'get',
+      path: '/elevations/:id',
+      summary: 'One elevation: your own, or any of the tenant with elevation:approve',
+      tags: ['elevation'],
+      access: { kind: 'permission', permission: 'elevation:request' },
+      params: idParam,
+      responses: {
+        200: { description: 'The elevation', schema: elevation },
+        404: { description: 'No such elevation (or not yours to see)' },
+      },
+      handler: async ({ principal, params }) => {
+        const p = who(principal);
+        const found = await access.getElevation(p.tenantId, params.id);
+        if (found.principalId !== p.id && !p.permissions.has('elevation:approve'))
+          throw new AccessError('ACCESS_ELEVATION_NOT_FOUND', `no elevation ${params.id}`);
+        return toElevation(found);
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/elevations/:id/approve',
+      audit: {
+        action: 'elevation.approve',
+        resource: ({ params }) => ({ type: 'elevation', id: params.id }),
+      },
       summary: 'Grant a pending elevation (not your own); it expires by itself',
       tags: ['elevation'],
       access: { kind: 'permission', permission: 'elevation:approve' },
@@ -244,6 +291,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/elevations/:id/deny',
+      audit: {
+        action: 'elevation.deny',
+        resource: ({ params }) => ({ type: 'elevation', id: params.id }),
+      },
       summary: 'Refuse a pending elevation',
       tags: ['elevation'],
       access: { kind: 'permission', permission: 'elevation:approve' },
@@ -255,6 +306,10 @@ export function accessRoutes(access: AccessStore): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/elevations/:id/revoke',
+      audit: {
+        action: 'elevation.revoke',
+        resource: ({ params }) => ({ type: 'elevation', id: params.id }),
+      },
       summary: 'End an elevation early',
       tags: ['elevation'],
       access: { kind: 'permission', permission: 'elevation:request' },

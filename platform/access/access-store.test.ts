@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock/index.ts';
 import { createIdGenerator } from '../ids/index.ts';
-import { DEFAULT_TENANT, permissionsOf } from '../identity/index.ts';
+import { DEFAULT_TENANT, holdsPermission, permissionsOf } from '../identity/index.ts';
 import type { Principal } from '../identity/index.ts';
 import { createSqliteRelationalStore } from '../storage/index.ts';
 import type { RelationalStore } from '../storage/index.ts';
@@ -81,6 +81,30 @@ describe('custom roles', () => {
     const resolve = createPrincipalResolver(access);
     const resolved = await resolve(principal('u1', 'acme', ['triage']));
     expect([...resolved.permissions].sort()).toEqual(['alerts:read', 'events:read']);
+  });
+
+  it('accept path-scoped secrets permissions, and refuse malformed or unscopable ones', async () => {
+    const scoped = ['secrets:list:soar/**', 'secrets:read:soar/slack/*', 'secrets:write:ci/*'];
+    await access.createRole('acme', 'soar-bot', 'reads the SOAR connectors', scoped);
+    expect((await access.getRole('acme', 'soar-bot')).permissions).toEqual(scoped);
+    for (const bad of [
+      'events:read:soar/*',
+      'secrets:read:',
+      'secrets:read:soar/../prod',
+      'secrets:read:soar//x',
+      'secrets:read:a/**/b',
+      'secrets:read:slack-*',
+      'secrets:destroy:soar/*',
+    ]) {
+      await expect(access.createRole('acme', 'bad-scope', '', [bad])).rejects.toMatchObject({
+        code: 'ACCESS_UNKNOWN_PERMISSION',
+        issues: [{ path: 'body.permissions', message: `unknown permission ${bad}` }],
+      });
+    }
+    const resolved = await createPrincipalResolver(access)(principal('bot', 'acme', ['soar-bot']));
+    expect(resolved.permissions.has('secrets:read')).toBe(false);
+    expect(holdsPermission(resolved, 'secrets:read', 'soar/slack/webhook')).toBe(true);
+    expect(holdsPermission(resolved, 'secrets:read', 'prod/db')).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import type { Clock } from '../clock/index.ts';
 import { defineErrors } from '../errors/index.ts';
 import { PlatformError } from '../errors/index.ts';
 import type { IdGenerator } from '../ids/index.ts';
-import { BUILT_IN_ROLES, DEFAULT_TENANT, isPermission } from '../identity/index.ts';
+import { BUILT_IN_ROLES, DEFAULT_TENANT, isGrantablePermission } from '../identity/index.ts';
 import type { Principal } from '../identity/index.ts';
 import { sql } from '../storage/index.ts';
 import type { RelationalStore } from '../storage/index.ts';
@@ -93,7 +93,8 @@ function toElevation(r: ElevationRow, now: number): Elevation {
 
 /**
  * Tenants, custom roles and just-in-time elevation, all scoped by tenant. Built-in roles exist
- * in every tenant and cannot be changed; custom role permissions must be in the catalog.
+ * in every tenant and cannot be changed; custom role permissions must be in the catalog, or be a
+ * path-scoped secrets permission (`secrets:read:soar/*`).
  */
 export function createAccessStore(deps: {
   store: RelationalStore;
@@ -114,7 +115,7 @@ export function createAccessStore(deps: {
   };
 
   const checkPermissions = (permissions: readonly string[]): void => {
-    const unknown = permissions.filter((p) => !isPermission(p));
+    const unknown = permissions.filter((p) => !isGrantablePermission(p));
     if (unknown.length > 0) {
       throw new AccessError(
         'ACCESS_UNKNOWN_PERMISSION',

@@ -1,6 +1,16 @@
 export { createApiTokens, IdentityError, API_TOKEN_PREFIX, DEFAULT_TENANT } from './api-tokens.ts';
 export { PERMISSIONS, BUILT_IN_ROLES, isPermission, permissionsOf } from './roles.ts';
 export type { Permission } from './roles.ts';
+export {
+  coversPermission,
+  holdsPermission,
+  holdsPermissionBelow,
+  holdsPermissionSomewhere,
+  isGrantablePermission,
+  parseScopedPermission,
+  SCOPABLE_PERMISSIONS,
+} from './scoped-permissions.ts';
+export type { ScopedPermission } from './scoped-permissions.ts';
 export type { ApiTokens, ApiTokenRecord, Principal } from './api-tokens.ts';
 export { identityMigrations } from './migrations.ts';
 export { createAuthenticator } from './authenticator.ts';

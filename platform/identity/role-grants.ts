@@ -1,6 +1,7 @@
 import { IdentityError } from './api-tokens.ts';
 import type { Principal } from './api-tokens.ts';
 import { BUILT_IN_ROLES, permissionsOf } from './roles.ts';
+import { coversPermission } from './scoped-permissions.ts';
 
 /** The custom roles of a tenant: role name → its permissions. */
 export type CustomRolesOf = (tenantId: string) => Promise<ReadonlyMap<string, readonly string[]>>;
@@ -29,7 +30,8 @@ export async function assertRolesExist(
 
 /**
  * Refuses to let a principal hand out permissions it does not hold itself, so `users:write` or
- * `agents:write` cannot be turned into `admin` (privilege escalation through provisioning).
+ * `agents:write` cannot be turned into `admin` (privilege escalation through provisioning). A
+ * plain permission covers its path-scoped forms (`secrets:read` covers `secrets:read:soar/*`).
  */
 export async function assertMayGrant(
   customRolesOf: CustomRolesOf,
@@ -37,7 +39,7 @@ export async function assertMayGrant(
   roles: readonly string[],
 ): Promise<void> {
   const granted = permissionsOf(roles, await customRolesOf(principal.tenantId));
-  const missing = [...granted].filter((p) => !principal.permissions.has(p));
+  const missing = [...granted].filter((p) => !coversPermission(principal, p));
   if (missing.length > 0) {
     throw new IdentityError(
       'IDENTITY_FORBIDDEN',

@@ -1,7 +1,8 @@
 /**
  * Permissions are `<resource>:<action>`. This catalog lists every permission a route may
  * declare; a route declaring one that is not here fails at start-up (see `assertKnownPermission`),
- * so a typo cannot silently deny (or allow) everyone.
+ * so a typo cannot silently deny (or allow) everyone. Custom roles may also hold the secrets
+ * permissions limited to paths (`secrets:read:soar/*`, see `scoped-permissions.ts`).
  */
 export const PERMISSIONS = {
   'events:read': 'Search and read stored events',
@@ -12,6 +13,7 @@ export const PERMISSIONS = {
   'secrets:write': 'Create, rotate and delete secrets',
   'audit:read': 'Read the audit log, its checkpoints and proofs',
   'audit:export': 'Export the audit log',
+  'audit:checkpoint': 'Sign a checkpoint of the audit log now',
   'tenants:read': 'Read tenants',
   'tenants:write': 'Create and change tenants',
   'rbac:read': 'Read roles and role bindings',
@@ -51,7 +53,11 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 const ALL = Object.keys(PERMISSIONS) as Permission[];
-const READS = ALL.filter((p) => p.endsWith(':read'));
+// `secrets:read` is the right to read secret values: `read-only` must not carry it; listing
+// paths and metadata (`secrets:list`) is a read like any other.
+const READS = ALL.filter(
+  (p) => (p.endsWith(':read') && p !== 'secrets:read') || p === 'secrets:list',
+);
 
 /**
  * Built-in roles. Custom roles are stored per tenant; these exist in every tenant and cannot

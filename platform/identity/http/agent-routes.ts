@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../../http/index.ts';
+import { defineRoute, idOf } from '../../http/index.ts';
 import type { AnyRoute } from '../../http/index.ts';
 import type { AgentRecord } from '../agent-repository.ts';
 import type { Agents } from '../agents.ts';
@@ -89,6 +89,10 @@ export function agentRoutes(services: AgentRouteServices): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/agents',
+      audit: {
+        action: 'identity.agent.create',
+        resource: ({ result }) => ({ type: 'agent', ...idOf(result) }),
+      },
       summary: 'Create an agent; its client secret is returned once',
       tags,
       access: write,
@@ -133,6 +137,10 @@ export function agentRoutes(services: AgentRouteServices): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/agents/:id/rotate-secret',
+      audit: {
+        action: 'identity.agent.rotate-secret',
+        resource: ({ params }) => ({ type: 'agent', id: params.id }),
+      },
       summary: 'Issue a new client secret (returned once)',
       description:
         'grace_seconds > 0 keeps the previous secret working that long (at most 7 days), so running agents can roll over; 0 (the default) stops it at once.',
@@ -163,6 +171,10 @@ export function agentRoutes(services: AgentRouteServices): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/agents/:id/disable',
+      audit: {
+        action: 'identity.agent.disable',
+        resource: ({ params }) => ({ type: 'agent', id: params.id }),
+      },
       summary: 'Disable an agent: no new tokens, live tokens refused at once',
       tags,
       access: write,
@@ -177,6 +189,10 @@ export function agentRoutes(services: AgentRouteServices): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/agents/:id/enable',
+      audit: {
+        action: 'identity.agent.enable',
+        resource: ({ params }) => ({ type: 'agent', id: params.id }),
+      },
       summary: 'Enable a disabled agent again',
       tags,
       access: write,

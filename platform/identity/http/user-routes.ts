@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../../clock/index.ts';
-import { defineRoute } from '../../http/index.ts';
+import { defineRoute, idOf } from '../../http/index.ts';
 import type { AnyRoute } from '../../http/index.ts';
 import type { Principal } from '../api-tokens.ts';
 import { ROLE_NAME, assertMayGrant } from '../role-grants.ts';
@@ -97,6 +97,10 @@ export function userRoutes(services: UserRouteServices): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/users',
+      audit: {
+        action: 'identity.user.create',
+        resource: ({ result }) => ({ type: 'user', ...idOf(result) }),
+      },
       summary: 'Create a person’s account',
       description:
         'Without a password the account signs in only through OIDC (link it with oidc.issuer and oidc.subject). Passwords need 12 characters or more, must differ from the username and not be a common password.',
@@ -148,6 +152,10 @@ export function userRoutes(services: UserRouteServices): AnyRoute[] {
     defineRoute({
       method: 'patch',
       path: '/users/:id',
+      audit: {
+        action: 'identity.user.update',
+        resource: ({ params }) => ({ type: 'user', id: params.id }),
+      },
       summary: 'Change roles, lock or unlock, rename, or reset the password',
       description:
         'locked: true signs the person out everywhere (refresh tokens revoked, live access tokens refused).',
@@ -184,6 +192,10 @@ export function userRoutes(services: UserRouteServices): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/users/:id/unlock',
+      audit: {
+        action: 'identity.user.unlock',
+        resource: ({ params }) => ({ type: 'user', id: params.id }),
+      },
       summary: 'Unlock an account (administrative lock and lockout after failed logins)',
       tags,
       access: write,

@@ -8,6 +8,7 @@ import type { IdGenerator } from '../platform/ids/index.ts';
 import { IdentityError } from '../platform/identity/index.ts';
 import type { Principal } from '../platform/identity/index.ts';
 import { buildRouter, defineRoute, toOpenApiDocument } from '../platform/http/index.ts';
+import type { RouteAuditor } from '../platform/http/index.ts';
 import type { AnyRoute } from '../platform/http/index.ts';
 import type { Logger } from '../platform/logging/index.ts';
 import type { Metrics } from '../platform/metrics/index.ts';
@@ -46,6 +47,12 @@ export interface ApiDeps {
    * the TLS layer accepted).
    */
   readonly spiffeIds?: readonly string[];
+  /** Records audited routes (see `RouteDefinition.audit`). */
+  readonly auditor?: RouteAuditor;
+  /** Told of every refused access (the app audits it). */
+  readonly onDenied?: (principal: Principal, route: AnyRoute, req: Request) => void;
+  /** Told of every request allowed only through a just-in-time elevation. */
+  readonly onElevatedUse?: (principal: Principal, route: AnyRoute, req: Request) => Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -178,9 +185,12 @@ export function createApi(deps: ApiDeps): express.Express {
     buildRouter(all, {
       authenticate: deps.authenticate,
       defaultBodyLimit: deps.defaultBodyLimit,
-      onDenied: (_principal, route) => {
+      onDenied: (principal, route, req) => {
         if (route.access.kind === 'permission') denied.inc({ permission: route.access.permission });
+        deps.onDenied?.(principal, route, req);
       },
+      ...(deps.auditor ? { auditor: deps.auditor } : {}),
+      ...(deps.onElevatedUse ? { onElevatedUse: deps.onElevatedUse } : {}),
       ...(deps.rateLimiter
         ? {
             beforeAuthenticate: async (route: AnyRoute, req: Request, res: Response) => {

@@ -65,7 +65,13 @@ export function toProblem(err: unknown, instance: string, requestId: string): Pr
         : err.type === 'entity.parse.failed'
           ? 'BODY_NOT_JSON'
           : `HTTP_${String(status)}`;
-    detail = err.expose ? err.message : (TITLES[status] ?? 'error');
+    // body-parser's parse errors quote the body (which may hold a password): never echo them.
+    detail =
+      code === 'BODY_NOT_JSON'
+        ? 'the body is not valid JSON'
+        : err.expose
+          ? err.message
+          : (TITLES[status] ?? 'error');
   }
   return {
     status,

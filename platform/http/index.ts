@@ -1,6 +1,7 @@
-export { defineRoute, openApiPath } from './route.ts';
+export { defineRoute, idOf, openApiPath } from './route.ts';
 export type {
   AnyRoute,
+  RouteAudit,
   HttpMethod,
   RouteAccess,
   RouteContext,
@@ -8,6 +9,6 @@ export type {
   RouteResponse,
 } from './route.ts';
 export { buildRouter, principalOf } from './router-builder.ts';
-export type { RouterOptions } from './router-builder.ts';
+export type { AuditedCall, RouteAuditor, RouterOptions } from './router-builder.ts';
 export { toOpenApiDocument } from './openapi.ts';
 export type { OpenApiInfo, SecuritySchemes } from './openapi.ts';

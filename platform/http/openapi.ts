@@ -58,7 +58,8 @@ function securityOf(access: RouteAccess): Record<string, unknown> {
 
 /**
  * The OpenAPI 3.1 document of a set of routes, generated from their zod schemas and access
- * declarations (each operation carries `x-permission`): there is no hand-written copy to drift.
+ * declarations (each operation carries `x-permission`, and `x-audit-action` when audited): there
+ * is no hand-written copy to drift.
  */
 export function toOpenApiDocument(
   routes: readonly AnyRoute[],
@@ -100,6 +101,7 @@ export function toOpenApiDocument(
         : {}),
       responses,
       ...securityOf(route.access),
+      ...(route.audit ? { 'x-audit-action': route.audit.action } : {}),
     };
     paths[path] = { ...(paths[path] ?? {}), [route.method]: operation };
   }

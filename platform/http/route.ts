@@ -13,7 +13,16 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
  */
 export type RouteAccess =
   | { readonly kind: 'public' }
-  | { readonly kind: 'permission'; readonly permission: string }
+  | {
+      readonly kind: 'permission';
+      readonly permission: string;
+      /**
+       * The permission may be held for part of the route's resources only (path-scoped
+       * secrets permissions such as `secrets:read:soar/*`): any scoped form passes the gate and
+       * the handler checks the scope of the resource it touches.
+       */
+      readonly scoped?: boolean;
+    }
   | { readonly kind: 'custom'; readonly scheme: string };
 
 export interface RouteResponse {
@@ -34,6 +43,31 @@ export interface RouteContext<P, Q, B> {
   readonly body: B;
   /** Passes the request on (raw routes that decline a path, e.g. an index named like a platform route). */
   readonly next: NextFunction;
+  /**
+   * Adds non-secret details to this request's audit record (a version read, a count); ignored on
+   * routes without `audit`.
+   */
+  readonly annotate: (details: Readonly<Record<string, unknown>>) => void;
+  /**
+   * Raw audited routes call this once they know the request will be served, before they write
+   * the response: it records the call (a record that cannot be written throws, and nothing is
+   * sent). A raw handler that fails before calling it is recorded as a failure. A no-op elsewhere.
+   */
+  readonly audited: () => Promise<void>;
+}
+
+/** What an audited route records, declared beside it (and shown in the OpenAPI document). */
+export interface RouteAudit<P = unknown, Q = unknown, B = unknown> {
+  /** `<module>.<verb>` or deeper, lower case: `secrets.read`, `rbac.role.create`. */
+  readonly action: string;
+  /** The resource acted on, from the validated request (and the result, once there is one). */
+  readonly resource: (request: {
+    readonly params: P;
+    readonly query: Q;
+    readonly body: B;
+    /** The handler's result; undefined for raw routes and failures. */
+    readonly result: unknown;
+  }) => { readonly type: string; readonly id?: string };
 }
 
 type Schema = z.ZodType;
@@ -64,6 +98,13 @@ export interface RouteDefinition<
   readonly raw?: boolean;
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /**
+   * Audit every call: changes are recorded in the same unit of work as the change (the request
+   * fails with 503 when the record cannot be written); reads declared here are the sensitive
+   * ones (secret values, exports, evidence downloads). Raw routes record themselves through
+   * `audited()` before they respond.
+   */
+  readonly audit?: RouteAudit<Infer<PS>, Infer<QS>, Infer<BS>>;
+  /**
    * Returns the body of the first 2xx response declared (sent as JSON), or undefined when it
    * has written the response itself.
    */
@@ -85,4 +126,11 @@ export function defineRoute<
 /** `/events/:id` → `/events/{id}`; `/secrets/*path` → `/secrets/{path}`. */
 export function openApiPath(path: string): string {
   return path.replaceAll(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** `{ id }` of a handler result that carries a string `id` (for `audit.resource`), else `{}`. */
+export function idOf(result: unknown): { readonly id?: string } {
+  if (typeof result !== 'object' || result === null) return {};
+  const id = (result as { id?: unknown }).id;
+  return typeof id === 'string' ? { id } : {};
 }

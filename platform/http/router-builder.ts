@@ -3,9 +3,33 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { PlatformError } from '../errors/index.ts';
 import type { FieldIssue } from '../errors/index.ts';
-import { IdentityError } from '../identity/index.ts';
+import { holdsPermissionSomewhere, IdentityError } from '../identity/index.ts';
 import type { Principal } from '../identity/index.ts';
 import type { AnyRoute } from './route.ts';
+
+/** One call of an audited route, as the auditor records it. */
+export interface AuditedCall {
+  readonly route: AnyRoute;
+  readonly req: Request;
+  readonly principal: Principal | undefined;
+  readonly action: string;
+  /** The resource acted on; `result` is the handler's result (undefined on failure). */
+  resource(result: unknown): { readonly type: string; readonly id?: string };
+  /** Details the handler added with `annotate`. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Records audited calls. `run` performs the call and writes its record atomically with it (the
+ * app runs both in one unit of work); a record that cannot be written fails the request.
+ * `before` records a raw route's call before it responds (it writes its own response), and
+ * `failed` a raw route's call that failed before that.
+ */
+export interface RouteAuditor {
+  run<T>(call: AuditedCall, work: () => Promise<T>): Promise<T>;
+  before(call: AuditedCall): Promise<void>;
+  failed(call: AuditedCall, error: unknown): Promise<void>;
+}
 
 export interface RouterOptions {
   /** The principal of a request; throws an `unauthenticated` error when there is none. */
@@ -23,6 +47,13 @@ export interface RouterOptions {
     res: Response,
     principal: Principal,
   ) => Promise<void>;
+  /**
+   * Told when a request is allowed only through a just-in-time elevation, before the handler
+   * runs (the app audits each use; throwing refuses the request).
+   */
+  readonly onElevatedUse?: (principal: Principal, route: AnyRoute, req: Request) => Promise<void>;
+  /** Records the routes that declare `audit`; without it they run unaudited (tests, tools). */
+  readonly auditor?: RouteAuditor;
 }
 
 /** The principal authenticated for this request by a route's access check. */
@@ -91,7 +122,12 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
         principal = await options.authenticate(req);
         (res.locals as { principal?: Principal }).principal = principal;
         await options.afterAuthenticate?.(route, req, res, principal);
-        if (!principal.permissions.has(route.access.permission)) {
+        const permission = route.access.permission;
+        const holds =
+          route.access.scoped === true
+            ? holdsPermissionSomewhere(principal, permission)
+            : principal.permissions.has(permission);
+        if (!holds) {
           options.onDenied?.(principal, route, req);
           throw new IdentityError(
             'IDENTITY_FORBIDDEN',
@@ -99,6 +135,15 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
             { details: { permission: route.access.permission } },
           );
         }
+        const elevated = principal.elevated ?? new Set<string>();
+        const throughElevation =
+          route.access.scoped === true
+            ? !holdsPermissionSomewhere(
+                { permissions: difference(principal.permissions, elevated) },
+                permission,
+              )
+            : elevated.has(permission);
+        if (throughElevation) await options.onElevatedUse?.(principal, route, req);
       }
       const issues: FieldIssue[] = [];
       const params = parseWith(route.params, req.params, 'params', issues);
@@ -111,7 +156,8 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
           { issues },
         );
       }
-      const result: unknown = await route.handler({
+      const details: Record<string, unknown> = {};
+      const context = {
         req,
         res,
         principal,
@@ -119,7 +165,42 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
         query,
         body,
         next,
-      });
+        annotate: (more: Readonly<Record<string, unknown>>) => Object.assign(details, more),
+        audited: () => Promise.resolve(),
+      };
+      const declared = route.audit;
+      const auditor = options.auditor;
+      let result: unknown;
+      if (declared && auditor) {
+        const call: AuditedCall = {
+          route,
+          req,
+          principal,
+          action: declared.action,
+          resource: (value) => declared.resource({ params, query, body, result: value }),
+          details,
+        };
+        if (route.raw) {
+          const state = { recorded: false };
+          const audited = async () => {
+            if (state.recorded) return;
+            state.recorded = true;
+            await auditor.before(call);
+          };
+          try {
+            result = await route.handler({ ...context, audited });
+          } catch (err) {
+            if (!state.recorded) await auditor.failed(call, err);
+            throw err;
+          }
+          // A raw handler that answered without calling audited() is recorded after the fact.
+          await audited();
+        } else {
+          result = await auditor.run(call, () => Promise.resolve(route.handler(context)));
+        }
+      } else {
+        result = await route.handler(context);
+      }
       if (res.headersSent) return;
       if (result === undefined)
         res.status(success === 200 && route.responses[204] ? 204 : success).end();
@@ -128,4 +209,9 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
     router[route.method](route.path, ...handlers);
   }
   return router;
+}
+
+/** Members of `all` that are not in `minus`. */
+function difference(all: ReadonlySet<string>, minus: ReadonlySet<string>): Set<string> {
+  return new Set([...all].filter((p) => !minus.has(p)));
 }

@@ -94,6 +94,15 @@ describe('just-in-time elevation over HTTP', () => {
     expect((await call(analyst, 'GET', '/rbac/roles')).status).toBe(200);
     const mine = await call(analyst, 'GET', '/elevations');
     expect((mine.body.elevations as { id: string }[]).map((e) => e.id)).toEqual([id]);
+    expect((await call(analyst, 'GET', `/elevations/${id}`)).body).toMatchObject({ id });
+    expect((await call(t.adminToken, 'GET', `/elevations/${id}`)).status).toBe(200);
+    const other = (await t.app.tokens.create('other-analyst', 'soc-analyst')).token;
+    expect((await call(other, 'GET', `/elevations/${id}`)).status).toBe(404);
+    // Using the granted permission is audited, once per request.
+    const uses = await t.app.audit.list({ action: 'access.elevation.use', limit: 10 });
+    expect(uses.records).toMatchObject([
+      { outcome: 'success', details: { permission: 'rbac:read' }, resource: { type: 'route' } },
+    ]);
     expect((await call(analyst, 'POST', `/elevations/${id}/revoke`)).body).toMatchObject({
       status: 'revoked',
     });

@@ -19,12 +19,23 @@ import type { Clock } from '../platform/clock/index.ts';
 import { systemClock } from '../platform/clock/index.ts';
 import { createIdGenerator } from '../platform/ids/index.ts';
 import type { IdGenerator } from '../platform/ids/index.ts';
+import { auditMigrations, auditRoutes, createAuditLog } from '../platform/audit/index.ts';
+import type { AuditLog } from '../platform/audit/index.ts';
 import {
   createApiTokens,
   createAuthenticator,
+  createIdentity,
   identityMigrations,
 } from '../platform/identity/index.ts';
-import type { ApiTokens } from '../platform/identity/index.ts';
+import type { ApiTokens, Identity, OidcConfig } from '../platform/identity/index.ts';
+import { identityRoutes } from '../platform/identity/http/index.ts';
+import {
+  createEmbeddedSecretStore,
+  createVaultSecretStore,
+  secretRoutes,
+  secretsMigrations,
+} from '../platform/secrets/index.ts';
+import type { SecretStore } from '../platform/secrets/index.ts';
 import type { Logger } from '../platform/logging/index.ts';
 import { createMetrics } from '../platform/metrics/index.ts';
 import {
@@ -40,6 +51,9 @@ import type { IngestHook, Siem, SyslogServer } from '../siem/index.ts';
 import { bootstrap } from './bootstrap.ts';
 import type { BootstrapSecrets } from './bootstrap.ts';
 import { createLoggerFor, eventStorePath, openRelationalStore } from './infrastructure.ts';
+import { loadPlatformKeys } from './keys.ts';
+import type { PlatformKeys } from './keys.ts';
+import { createPlatformAuditor } from './route-auditor.ts';
 
 export interface AppOptions {
   readonly logger?: Logger;
@@ -68,6 +82,10 @@ export interface App {
   readonly relational: RelationalStore;
   readonly siem: Siem;
   readonly tokens: ApiTokens;
+  readonly identity: Identity;
+  readonly audit: AuditLog;
+  readonly secrets: SecretStore;
+  readonly keys: PlatformKeys;
   /** The HTTP application once started (for tests that inspect its routes). */
   readonly http: Express | undefined;
   start(): Promise<StartedApp>;
@@ -93,9 +111,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics();
   const dataDir = resolve(config.dataDir);
 
+  const keys = loadPlatformKeys(config, dataDir);
   const relational = openRelationalStore(config, dataDir, clock);
   try {
-    await relational.migrate([...identityMigrations, ...accessMigrations, ...siemMigrations]);
+    await relational.migrate([
+      ...identityMigrations,
+      ...accessMigrations,
+      ...auditMigrations,
+      ...secretsMigrations,
+      ...siemMigrations,
+    ]);
   } catch (err) {
     await relational.close();
     throw err;
@@ -124,7 +149,33 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const tokens = createApiTokens({ store: relational, clock, ids });
   const access = createAccessStore({ store: relational, clock, ids });
   const resolvePrincipal = createPrincipalResolver(access);
-  const bearer = createAuthenticator({ apiTokens: tokens });
+  const audit = createAuditLog({
+    store: relational,
+    signer: { keyName: config.audit.origin, privateKey: keys.audit.signingKey },
+    hmacKey: keys.audit.hmacKey,
+    clock,
+    origin: config.audit.origin,
+  });
+  const auditor = createPlatformAuditor({ store: relational, log: audit, logger });
+  const oidc = oidcConfig(config);
+  const identity = createIdentity({
+    store: relational,
+    clock,
+    ids,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    keyEncryptionKey: keys.tokenKeyEncryptionKey,
+    accessTokenTtlMs: config.auth.accessTokenTtlSeconds * 1000,
+    keyRotationIntervalMs: config.auth.keyRotationHours * 3_600_000,
+    customRolesOf: (tenantId) => access.customRoles(tenantId),
+    onAuthEvent: (event) => auditor.authEvent(event),
+    ...(oidc ? { oidc } : {}),
+  });
+  const secretStore = createSecretStore(config, relational, keys, clock);
+  const bearer = createAuthenticator({
+    apiTokens: tokens,
+    verifyAccessToken: identity.verifyAccessToken,
+  });
   const rateLimitStore =
     config.redis.url === undefined
       ? createMemoryRateLimitStore({ clock })
@@ -142,6 +193,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let http: Express | undefined;
   let syslog: SyslogServer | undefined;
   let retention: NodeJS.Timeout | undefined;
+  let upkeep: NodeJS.Timeout | undefined;
+  let checkpoints: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   let publishAddress = `${config.server.host}:${String(config.server.port)}`;
 
@@ -155,6 +208,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
   };
 
+  const maintainIdentity = async (): Promise<void> => {
+    try {
+      const { rotated, purged } = await identity.maintain();
+      if (rotated || purged > 0) logger.info({ rotated, purged }, 'identity upkeep');
+    } catch (err) {
+      logger.error({ err }, 'identity upkeep failed');
+    }
+  };
+  const signCheckpoint = async (): Promise<void> => {
+    try {
+      await audit.checkpoint();
+    } catch (err) {
+      logger.error({ err }, 'audit checkpoint failed');
+    }
+  };
+
   const app: App = {
     config,
     logger,
@@ -162,11 +231,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     relational,
     siem,
     tokens,
+    identity,
+    audit,
+    secrets: secretStore,
+    keys,
     get http() {
       return http;
     },
     async start() {
       await access.ensureDefaultTenant();
+      await maintainIdentity();
       const secrets = await bootstrap({ config, relational, tokens, sources: siem.sources });
       if (secrets.created && options.onBootstrap) options.onBootstrap(secrets);
 
@@ -185,11 +259,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ];
         },
         authenticate: async (req) => resolvePrincipal(await bearer(req)),
+        auditor,
+        onDenied: (principal, route, req) => void auditor.denied(principal, route, req),
+        onElevatedUse: (principal, route, req) => auditor.elevatedUse(principal, route, req),
         rateLimiter,
         spiffeIds: config.server.tls.spiffeIds,
         defaultBodyLimit: 1024 * 1024,
         version: VERSION,
-        routes: [...accessRoutes(access), ...siem.routes],
+        routes: [
+          ...identityRoutes(identity),
+          ...accessRoutes(access),
+          ...auditRoutes(audit),
+          ...secretRoutes(secretStore),
+          ...siem.routes,
+        ],
         fallbackRoutes: siem.elasticsearchRoutes({
           installationId: secrets.installationId,
           reservedPaths: PLATFORM_PATHS,
@@ -225,6 +308,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await applyRetention();
       retention = setInterval(() => void applyRetention(), 3_600_000);
       retention.unref();
+      upkeep = setInterval(() => void maintainIdentity(), 60_000);
+      upkeep.unref();
+      checkpoints = setInterval(
+        () => void signCheckpoint(),
+        config.audit.checkpointIntervalSeconds * 1000,
+      );
+      checkpoints.unref();
       const url = `${config.server.tls.certFile === '' ? 'http' : 'https'}://${publishAddress}`;
       logger.info(
         { url, syslog: syslogAddresses, dataDir, database: relational.dialect },
@@ -237,10 +327,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       stopping ??= (async () => {
         logger.info({ reason }, 'shutting down: no new work accepted, draining');
         if (retention) clearInterval(retention);
+        if (upkeep) clearInterval(upkeep);
+        if (checkpoints) clearInterval(checkpoints);
         const grace = config.server.shutdownGraceMs;
         const closed = server ? closeServer(server, grace) : Promise.resolve();
         await Promise.all([closed, syslog?.stop({ drainMs: grace })]);
         await siem.pipeline.drain();
+        await signCheckpoint();
         await events.close();
         await rateLimitStore.close();
         await relational.close();
@@ -250,6 +343,50 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   };
   return app;
+}
+
+/** Single sign-on settings, when an OIDC issuer is configured. */
+function oidcConfig(config: Config): OidcConfig | undefined {
+  const o = config.auth.oidc;
+  if (
+    o.issuer === undefined ||
+    o.clientId === undefined ||
+    o.clientSecret === undefined ||
+    o.redirectUri === undefined
+  )
+    return undefined;
+  return {
+    issuer: o.issuer,
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    redirectUri: o.redirectUri,
+    tenantId: o.tenant,
+    autoProvision: o.autoProvision,
+    defaultRoles: o.defaultRoles,
+    ...(o.groupsClaim !== undefined ? { groupsClaim: o.groupsClaim } : {}),
+    allowInsecureLoopback: true,
+  };
+}
+
+/** HashiCorp Vault KV v2 when `VAULT_ADDR` is set, else the embedded envelope-encrypted store. */
+function createSecretStore(
+  config: Config,
+  relational: RelationalStore,
+  keys: PlatformKeys,
+  clock: Clock,
+): SecretStore {
+  const vault = config.vault;
+  if (vault.addr === undefined)
+    return createEmbeddedSecretStore({ store: relational, keyring: keys.secretsKeyring(), clock });
+  return createVaultSecretStore({
+    address: vault.addr,
+    auth:
+      vault.token !== undefined
+        ? { method: 'token', token: vault.token }
+        : { method: 'approle', roleId: vault.roleId ?? '', secretId: vault.secretId ?? '' },
+    mount: vault.mount,
+    ...(vault.prefix !== undefined ? { prefix: vault.prefix } : {}),
+  });
 }
 
 /**

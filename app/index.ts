@@ -4,3 +4,4 @@ export type { BootstrapSecrets } from './bootstrap.ts';
 export { openRelationalStore, createLoggerFor, eventStorePath } from './infrastructure.ts';
 export { openState } from './state.ts';
 export type { PlatformState } from './state.ts';
+export { rotateSecretsMasterKey } from './secrets-admin.ts';

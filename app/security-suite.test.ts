@@ -109,6 +109,16 @@ describe('resource consumption', () => {
     expect(res.status).toBe(413);
   });
 
+  it('answers malformed JSON with 400 and never quotes the body back', async () => {
+    const res = await fetch(`${t.url}/rbac/roles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+      body: '{"name":"x","password":hunter2-canary}',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toContain('hunter2-canary');
+  });
+
   it('refuses a JSON route body sent as another media type with 415', async () => {
     const res = await fetch(`${t.url}/rbac/roles`, {
       method: 'POST',

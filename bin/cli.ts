@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerSearch } from './commands/search.ts';
+import { registerSecrets } from './commands/secrets.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSources, registerTokens } from './commands/sources.ts';
 
@@ -19,5 +21,7 @@ registerIngest(program);
 registerSearch(program);
 registerSources(program);
 registerTokens(program);
+registerSecrets(program);
 registerConfig(program);
+registerAudit(program);
 await program.parseAsync(process.argv);

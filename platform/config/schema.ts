@@ -46,6 +46,20 @@ const trustProxy = z.preprocess(
   z.union([z.boolean(), z.number().int().min(0).max(32), z.string().min(1)]),
 );
 
+/** A list, or a comma-separated string of its items (environment variables are strings). */
+function commaList<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : v,
+    z.array(item),
+  );
+}
+
 const MiB = 1024 * 1024;
 
 export const configSchema = z
@@ -168,6 +182,82 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    keys: z
+      .object({
+        dir: z.string().default(''),
+        generate: booleanLike().default(true),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        issuer: z.string().min(1).default('claytom-secops'),
+        audience: z.string().min(1).default('claytom-secops-api'),
+        accessTokenTtlSeconds: numberLike(z.number().int().min(30).max(3600)).default(600),
+        keyRotationHours: numberLike(z.number().int().min(1).max(8760)).default(24),
+        oidc: z
+          .object({
+            issuer: z.url({ protocol: /^https?$/ }).optional(),
+            clientId: z.string().min(1).optional(),
+            clientSecret: z.string().min(1).optional(),
+            redirectUri: z.url({ protocol: /^https?$/ }).optional(),
+            tenant: z.string().min(1).default('default'),
+            autoProvision: booleanLike().default(false),
+            defaultRoles: commaList(z.string().min(1)).default([]),
+            groupsClaim: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({})
+          .refine(
+            (o) =>
+              o.issuer === undefined ||
+              (o.clientId !== undefined &&
+                o.clientSecret !== undefined &&
+                o.redirectUri !== undefined),
+            'an OIDC issuer needs clientId, clientSecret and redirectUri',
+          ),
+      })
+      .strict()
+      .prefault({}),
+    audit: z
+      .object({
+        origin: z
+          .string()
+          .regex(/^[^\s+]+$/, 'a log name without spaces or "+", e.g. secops.example.com/audit')
+          .default('claytom-secops/audit'),
+        checkpointIntervalSeconds: numberLike(z.number().int().min(10).max(86_400)).default(300),
+      })
+      .strict()
+      .prefault({}),
+    secrets: z
+      .object({
+        masterKeys: z.string().min(1).optional(),
+        masterKeyFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({})
+      .refine(
+        (s) => s.masterKeys === undefined || s.masterKeyFile === undefined,
+        'set masterKeys or masterKeyFile, not both',
+      ),
+    vault: z
+      .object({
+        addr: z.url({ protocol: /^https?$/ }).optional(),
+        token: z.string().min(1).optional(),
+        roleId: z.string().min(1).optional(),
+        secretId: z.string().min(1).optional(),
+        mount: z.string().min(1).default('secret'),
+        prefix: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({})
+      .refine(
+        (v) =>
+          v.addr === undefined ||
+          v.token !== undefined ||
+          (v.roleId !== undefined && v.secretId !== undefined),
+        'VAULT_ADDR needs VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)',
+      ),
   })
   .strict();
 
@@ -327,6 +417,94 @@ export const envBindings: readonly {
     env: 'SECOPS_SYSLOG_IDLE_TIMEOUT_MS',
     key: 'syslog.idleTimeoutMs',
     doc: 'Idle TCP syslog connections are closed after this.',
+  },
+  {
+    env: 'SECOPS_KEY_DIR',
+    key: 'keys.dir',
+    doc: 'Directory of the key files (token key-encryption key, audit signing and HMAC keys, secrets master keys); default `<dataDir>/keys`. Put it on a separate, access-restricted volume.',
+  },
+  {
+    env: 'SECOPS_KEYS_GENERATE',
+    key: 'keys.generate',
+    doc: 'Create missing key files on start (mode 0600). Set false where keys are provisioned and a missing one must stop the start.',
+  },
+  { env: 'SECOPS_AUTH_ISSUER', key: 'auth.issuer', doc: '`iss` of access tokens.' },
+  { env: 'SECOPS_AUTH_AUDIENCE', key: 'auth.audience', doc: '`aud` of access tokens.' },
+  {
+    env: 'SECOPS_ACCESS_TOKEN_TTL_SECONDS',
+    key: 'auth.accessTokenTtlSeconds',
+    doc: 'Lifetime of JWT access tokens.',
+  },
+  {
+    env: 'SECOPS_SIGNING_KEY_ROTATION_HOURS',
+    key: 'auth.keyRotationHours',
+    doc: 'A new token signing key every this many hours; old keys verify until their tokens expire.',
+  },
+  {
+    env: 'SECOPS_OIDC_ISSUER',
+    key: 'auth.oidc.issuer',
+    doc: 'OpenID provider for single sign-on; unset disables the OIDC routes.',
+  },
+  { env: 'SECOPS_OIDC_CLIENT_ID', key: 'auth.oidc.clientId', doc: 'OIDC client id.' },
+  { env: 'SECOPS_OIDC_CLIENT_SECRET', key: 'auth.oidc.clientSecret', doc: 'OIDC client secret.' },
+  {
+    env: 'SECOPS_OIDC_REDIRECT_URI',
+    key: 'auth.oidc.redirectUri',
+    doc: 'This platform’s callback registered at the provider: `https://…/auth/oidc/callback`.',
+  },
+  {
+    env: 'SECOPS_OIDC_TENANT',
+    key: 'auth.oidc.tenant',
+    doc: 'Tenant the provider signs people into.',
+  },
+  {
+    env: 'SECOPS_OIDC_AUTO_PROVISION',
+    key: 'auth.oidc.autoProvision',
+    doc: 'Create an account on a person’s first sign-in.',
+  },
+  {
+    env: 'SECOPS_OIDC_DEFAULT_ROLES',
+    key: 'auth.oidc.defaultRoles',
+    doc: 'Comma-separated roles of auto-provisioned accounts.',
+  },
+  {
+    env: 'SECOPS_OIDC_GROUPS_CLAIM',
+    key: 'auth.oidc.groupsClaim',
+    doc: 'ID-token claim holding the person’s groups.',
+  },
+  {
+    env: 'SECOPS_AUDIT_ORIGIN',
+    key: 'audit.origin',
+    doc: 'Name of the audit log: the first line of its signed checkpoints and its verifier key’s name.',
+  },
+  {
+    env: 'SECOPS_AUDIT_CHECKPOINT_INTERVAL_SECONDS',
+    key: 'audit.checkpointIntervalSeconds',
+    doc: 'How often the audit log’s tree head is signed (when records were added).',
+  },
+  {
+    env: 'SECOPS_SECRETS_MASTER_KEYS',
+    key: 'secrets.masterKeys',
+    doc: 'Embedded secrets master keys inline: `id:base64,…`, current first. Default: the key file.',
+  },
+  {
+    env: 'SECOPS_SECRETS_MASTER_KEY_FILE',
+    key: 'secrets.masterKeyFile',
+    doc: 'File holding the master keys in the same format; default `<keys.dir>/secrets-master.keys`.',
+  },
+  {
+    env: 'VAULT_ADDR',
+    key: 'vault.addr',
+    doc: 'HashiCorp Vault address: secrets live in its KV v2 engine instead of the embedded store.',
+  },
+  { env: 'VAULT_TOKEN', key: 'vault.token', doc: 'Vault token (or use AppRole).' },
+  { env: 'VAULT_ROLE_ID', key: 'vault.roleId', doc: 'Vault AppRole role id.' },
+  { env: 'VAULT_SECRET_ID', key: 'vault.secretId', doc: 'Vault AppRole secret id.' },
+  { env: 'SECOPS_VAULT_MOUNT', key: 'vault.mount', doc: 'Path of the KV v2 mount.' },
+  {
+    env: 'SECOPS_VAULT_PREFIX',
+    key: 'vault.prefix',
+    doc: 'Folder under the mount that holds every tenant’s secrets.',
   },
   {
     env: 'SECOPS_BOOTSTRAP_DEFAULT_SOURCE',

@@ -415,9 +415,11 @@ describe('secret values', () => {
     expect(auditsOf(tenant).map((a) => [a.action, a.outcome])).toEqual([
       ['secrets.write', 'success'],
       ['secrets.write', 'failure'],
+      ['secrets.metadata.read', 'success'],
       ['secrets.write', 'success'],
       ['secrets.update-metadata', 'success'],
       ['secrets.write', 'failure'],
+      ['secrets.metadata.read', 'success'],
     ]);
   });
 });
@@ -470,7 +472,9 @@ describe('deleting', () => {
 
     expect(
       auditsOf(tenant)
-        .filter((a) => a.action !== 'secrets.write' && a.action !== 'secrets.read')
+        .filter(
+          (a) => !['secrets.write', 'secrets.read', 'secrets.metadata.read'].includes(a.action),
+        )
         .map((a) => [a.action, a.details]),
     ).toEqual([
       ['secrets.delete', {}],
@@ -729,14 +733,14 @@ describe('the OpenAPI document', () => {
       ]),
     );
     expect(ops).toEqual([
-      ['GET /secrets', 'secrets:list', undefined],
+      ['GET /secrets', 'secrets:list', 'secrets.list'],
       ['PUT /secrets/data/{path}', 'secrets:write', 'secrets.write'],
       ['GET /secrets/data/{path}', 'secrets:read', 'secrets.read'],
       ['DELETE /secrets/data/{path}', 'secrets:write', 'secrets.delete'],
       ['POST /secrets/delete/{path}', 'secrets:write', 'secrets.delete'],
       ['POST /secrets/undelete/{path}', 'secrets:write', 'secrets.undelete'],
       ['POST /secrets/destroy/{path}', 'secrets:write', 'secrets.destroy'],
-      ['GET /secrets/metadata/{path}', 'secrets:list', undefined],
+      ['GET /secrets/metadata/{path}', 'secrets:list', 'secrets.metadata.read'],
       ['PATCH /secrets/metadata/{path}', 'secrets:write', 'secrets.update-metadata'],
       ['DELETE /secrets/metadata/{path}', 'secrets:write', 'secrets.delete-all'],
     ]);

@@ -139,6 +139,13 @@ export function secretRoutes(store: SecretStore): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/secrets',
+      audit: {
+        action: 'secrets.list',
+        resource: ({ query }) => ({
+          type: 'secret-folder',
+          id: (query as { prefix?: string } | undefined)?.prefix ?? '',
+        }),
+      },
       summary: 'The direct children of a folder: secrets, and sub-folders ending with /',
       tags,
       access: gate('secrets:list'),
@@ -305,6 +312,7 @@ export function secretRoutes(store: SecretStore): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/secrets/metadata/*path',
+      audit: { action: 'secrets.metadata.read', resource: secretResource },
       summary: 'A secret’s metadata and versions, never its value',
       tags,
       access: gate('secrets:list'),

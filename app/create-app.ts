@@ -284,10 +284,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const listening = server;
       await new Promise<void>((resolveListen, rejectListen) => {
         listening.once('error', rejectListen);
-        listening.listen(config.server.port, config.server.host, () => {
-          listening.off('error', rejectListen);
-          resolveListen();
-        });
+        listening.listen(
+          { port: config.server.port, host: config.server.host, backlog: config.server.backlog },
+          () => {
+            listening.off('error', rejectListen);
+            resolveListen();
+          },
+        );
       });
       const address = listening.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

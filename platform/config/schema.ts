@@ -74,6 +74,7 @@ export const configSchema = z
         requestTimeoutMs: numberLike(z.number().int().min(1000)).default(300_000),
         trustProxy: trustProxy.default(false),
         shutdownGraceMs: numberLike(z.number().int().min(0)).default(20_000),
+        backlog: numberLike(z.number().int().min(1).max(65_535)).default(4096),
         tls: z
           .object({
             certFile: z.string().default(''),
@@ -300,6 +301,11 @@ export const envBindings: readonly {
     env: 'SECOPS_TRUST_PROXY',
     key: 'server.trustProxy',
     doc: 'express `trust proxy`: false, true, a hop count or a list of CIDRs.',
+  },
+  {
+    env: 'SECOPS_LISTEN_BACKLOG',
+    key: 'server.backlog',
+    doc: 'Pending-connection queue of the listening socket (capped by the kernel’s net.core.somaxconn); raise it for bursts of new connections.',
   },
   {
     env: 'SECOPS_SHUTDOWN_GRACE_MS',

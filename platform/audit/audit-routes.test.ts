@@ -5,10 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isSecOpsError } from '../errors/index.ts';
-import type { ErrorKind, FieldIssue } from '../errors/index.ts';
+import type { Request } from 'express';
+import type { FieldIssue } from '../errors/index.ts';
 import { buildRouter } from '../http/index.ts';
 import type { RouteAuditor } from '../http/index.ts';
 import { IdentityError } from '../identity/index.ts';
@@ -27,6 +26,7 @@ import {
   verifyInclusion,
 } from './index.ts';
 import type { VerifyReport } from './index.ts';
+import { problemHandler } from '../../test/support/problem-handler.ts';
 
 // HTTP tests of the audit routes: a real express app on loopback over a real audit log on a
 // SQLite file. The principal is chosen by a test header at the authentication edge.
@@ -62,20 +62,6 @@ const PRINCIPALS: Readonly<Record<string, Principal>> = {
   // A tenant's own administrator holds tenants:write too, but outside the operator tenant.
   adminA: user('ada', 'tenant-a', ['audit:read', 'audit:export', 'tenants:write']),
   analyst: user('sam', 'tenant-a', ['events:read']),
-};
-
-// As api/problem-details.ts maps kinds (platform/ may not import api/).
-const STATUS: Readonly<Record<ErrorKind, number>> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unsupported: 415,
-  overloaded: 429,
-  unavailable: 503,
-  internal: 500,
 };
 
 /** Records audited calls in the log, as the app's auditor does (without its unit of work). */
@@ -144,21 +130,7 @@ async function serve(f: AuditLogFixture, options: { audited?: boolean } = {}): P
       ...(options.audited === false ? {} : { auditor: logAuditor(f) }),
     }),
   );
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    const status = isSecOpsError(err) ? STATUS[err.kind] : 500;
-    res
-      .status(status)
-      .type('application/problem+json')
-      .json({
-        status,
-        code: isSecOpsError(err) ? err.code : 'INTERNAL',
-        ...(isSecOpsError(err) && err.issues.length > 0 ? { errors: err.issues } : {}),
-      });
-  });
+  app.use(problemHandler);
   const server = createServer(app);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,10 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSecOpsError } from '../errors/index.ts';
-import type { ErrorKind } from '../errors/index.ts';
 import { buildRouter, toOpenApiDocument } from '../http/index.ts';
 import type { AnyRoute, RouteAuditor } from '../http/index.ts';
 import { IdentityError } from '../identity/index.ts';
@@ -19,6 +16,7 @@ import { createSqliteRelationalStore } from '../storage/index.ts';
 import type { RelationalStore } from '../storage/index.ts';
 import { createEmbeddedSecretStore, secretRoutes, secretsMigrations } from './index.ts';
 import type { SecretStore } from './index.ts';
+import { problemHandler } from '../../test/support/problem-handler.ts';
 
 /** A JSON response body, read loosely: the tests assert on its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies of many shapes
@@ -31,20 +29,6 @@ interface AuditRecord {
   readonly details: Readonly<Record<string, unknown>>;
   readonly outcome: 'success' | 'failure';
 }
-
-// The statuses of api/problem-details.ts, which platform/ may not import (dependency rules).
-const STATUS: Readonly<Record<ErrorKind, number>> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unsupported: 415,
-  overloaded: 429,
-  unavailable: 503,
-  internal: 500,
-};
 
 const CANARY = `canary-${randomBytes(8).toString('hex')}`;
 
@@ -144,26 +128,7 @@ beforeAll(async () => {
       auditor,
     }),
   );
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    const status = isSecOpsError(err)
-      ? STATUS[err.kind]
-      : typeof (err as { status?: unknown }).status === 'number'
-        ? (err as { status: number }).status
-        : 500;
-    res
-      .status(status)
-      .type('application/problem+json')
-      .json({
-        status,
-        code: isSecOpsError(err) ? err.code : `HTTP_${String(status)}`,
-        detail: isSecOpsError(err) ? err.message : 'request refused',
-        ...(isSecOpsError(err) && err.issues.length > 0 ? { errors: err.issues } : {}),
-      });
-  });
+  app.use(problemHandler);
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => {
       resolve(s);

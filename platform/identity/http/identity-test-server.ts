@@ -3,11 +3,8 @@ import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
 import { createManualClock } from '../../clock/index.ts';
 import type { ManualClock } from '../../clock/index.ts';
-import { isSecOpsError } from '../../errors/index.ts';
-import type { ErrorKind } from '../../errors/index.ts';
 import { buildRouter } from '../../http/index.ts';
 import { createIdGenerator } from '../../ids/index.ts';
 import { createSqliteRelationalStore } from '../../storage/index.ts';
@@ -21,6 +18,7 @@ import {
 } from '../index.ts';
 import type { ApiTokens, Identity, IdentityDeps } from '../index.ts';
 import { identityRoutes } from './identity-routes.ts';
+import { problemHandler } from '../../../test/support/problem-handler.ts';
 
 /** For tests: scrypt at a cost that keeps suites fast (production uses ln=15 or more). */
 export const FAST_SCRYPT = { ln: 10, r: 8, p: 1 } as const;
@@ -74,19 +72,6 @@ export async function createTestIdentity(
   };
 }
 
-const STATUS: Readonly<Record<ErrorKind, number>> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unsupported: 415,
-  overloaded: 429,
-  unavailable: 503,
-  internal: 500,
-};
-
 /**
  * The identity routes through `buildRouter`, with a minimal error handler mapping domain error
  * kinds to statuses (as `api/` does, which platform may not import).
@@ -102,27 +87,7 @@ export function createIdentityApp(test: TestIdentity): express.Express {
       defaultBodyLimit: 64 * 1024,
     }),
   );
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    const status = isSecOpsError(err)
-      ? STATUS[err.kind]
-      : typeof (err as { status?: unknown }).status === 'number'
-        ? (err as { status: number }).status
-        : 500;
-    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="claytom-secops"');
-    res
-      .status(status)
-      .type('application/problem+json')
-      .json({
-        status,
-        code: isSecOpsError(err) ? err.code : 'INTERNAL',
-        detail: isSecOpsError(err) ? err.message : 'internal error',
-        ...(isSecOpsError(err) && err.issues.length > 0 ? { errors: err.issues } : {}),
-      });
-  });
+  app.use(problemHandler);
   return app;
 }
 

@@ -135,6 +135,32 @@ const tags = ['secrets'];
  * caller's. Values appear only in the body of a write and of a value read.
  */
 export function secretRoutes(store: SecretStore): AnyRoute[] {
+  /** `POST /secrets/{delete,undelete,destroy}/*path` with `{ versions }`: one shape, three operations. */
+  const versionsRoute = (
+    op: 'delete' | 'undelete' | 'destroy',
+    summary: string,
+    done: string,
+    more: { readonly description?: string } = {},
+  ): AnyRoute =>
+    defineRoute({
+      method: 'post',
+      path: `/secrets/${op}/*path`,
+      audit: { action: `secrets.${op}`, resource: secretResource },
+      summary,
+      ...more,
+      tags,
+      access: gate('secrets:write'),
+      params: pathParams,
+      body: versionsBody,
+      responses: { 204: { description: done } },
+      handler: async ({ principal, params, body, annotate }) => {
+        const p = allowedOn(principal, 'secrets:write', params.path);
+        annotate({ versions: body.versions });
+        await store[op](p.tenantId, params.path, body.versions);
+        return undefined;
+      },
+    });
+
   return [
     defineRoute({
       method: 'get',
@@ -256,59 +282,17 @@ export function secretRoutes(store: SecretStore): AnyRoute[] {
         return undefined;
       },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/secrets/delete/*path',
-      audit: { action: 'secrets.delete', resource: secretResource },
-      summary: 'Soft-delete the listed versions',
+    versionsRoute('delete', 'Soft-delete the listed versions', 'Deleted', {
       description: 'Versions that are unknown, already deleted or destroyed are skipped.',
-      tags,
-      access: gate('secrets:write'),
-      params: pathParams,
-      body: versionsBody,
-      responses: { 204: { description: 'Deleted' } },
-      handler: async ({ principal, params, body, annotate }) => {
-        const p = allowedOn(principal, 'secrets:write', params.path);
-        annotate({ versions: body.versions });
-        await store.delete(p.tenantId, params.path, body.versions);
-        return undefined;
-      },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/secrets/undelete/*path',
-      audit: { action: 'secrets.undelete', resource: secretResource },
-      summary: 'Restore soft-deleted versions',
+    versionsRoute('undelete', 'Restore soft-deleted versions', 'Restored', {
       description: 'Destroyed or unknown versions are skipped.',
-      tags,
-      access: gate('secrets:write'),
-      params: pathParams,
-      body: versionsBody,
-      responses: { 204: { description: 'Restored' } },
-      handler: async ({ principal, params, body, annotate }) => {
-        const p = allowedOn(principal, 'secrets:write', params.path);
-        annotate({ versions: body.versions });
-        await store.undelete(p.tenantId, params.path, body.versions);
-        return undefined;
-      },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/secrets/destroy/*path',
-      audit: { action: 'secrets.destroy', resource: secretResource },
-      summary: 'Destroy versions for good; they stay in the metadata, destroyed',
-      tags,
-      access: gate('secrets:write'),
-      params: pathParams,
-      body: versionsBody,
-      responses: { 204: { description: 'Destroyed' } },
-      handler: async ({ principal, params, body, annotate }) => {
-        const p = allowedOn(principal, 'secrets:write', params.path);
-        annotate({ versions: body.versions });
-        await store.destroy(p.tenantId, params.path, body.versions);
-        return undefined;
-      },
-    }),
+    versionsRoute(
+      'destroy',
+      'Destroy versions for good; they stay in the metadata, destroyed',
+      'Destroyed',
+    ),
     defineRoute({
       method: 'get',
       path: '/secrets/metadata/*path',

@@ -1,4 +1,5 @@
 // npm run bench:api [-- --seconds 20 --connections 1000,10000 --rates 5000,10000 --ingest-rates 1000,3000]
+//                    [--only ingest]   (the ingest runs alone: wrk and open loop, no list or baseline)
 //
 // An authenticated list endpoint (GET /rbac/roles with an API token: authentication, principal
 // resolution, a database read, JSON) and small POST /ingest batches (10 events, made unique per
@@ -44,8 +45,15 @@ const { values } = parseArgs({
     // capacity is about a third of the list endpoint's); the baseline runs at both.
     rates: { type: 'string', default: '5000,10000' },
     'ingest-rates': { type: 'string', default: '1000,3000' },
+    // `ingest`: only the ingest runs, wrk then open loop (a quick check of ingest tail latency).
+    only: { type: 'string', default: 'all' },
   },
 });
+if (values.only !== 'all' && values.only !== 'ingest') {
+  console.error(`--only takes ingest (or all), not ${values.only}`);
+  process.exit(2);
+}
+const onlyIngest = values.only === 'ingest';
 const seconds = Number(values.seconds);
 const levels = values.connections.split(',').map(Number);
 const rates = values.rates.split(',').map(Number);
@@ -157,14 +165,17 @@ const rows: string[] = [];
 const capacity = new Map<number, { base: number; list: number; ingest: number }>();
 for (const connections of levels) {
   process.stderr.write(`  wrk, ${String(connections)} connections: baseline…`);
-  const base = await runWrk(bareUrl, connections, undefined, undefined);
+  const skipped: WrkResult = { rps: NaN, p50: NaN, p99: NaN, errors: 0, requests: 0 };
+  const base = onlyIngest ? skipped : await runWrk(bareUrl, connections, undefined, undefined);
   process.stderr.write(' list…');
-  const list = await runWrk(
-    `${server.url}/rbac/roles`,
-    connections,
-    undefined,
-    `Authorization: Bearer ${tokens.admin}`,
-  );
+  const list = onlyIngest
+    ? skipped
+    : await runWrk(
+        `${server.url}/rbac/roles`,
+        connections,
+        undefined,
+        `Authorization: Bearer ${tokens.admin}`,
+      );
   process.stderr.write(' ingest…\n');
   const ingest = await runWrk(`${server.url}/ingest`, connections, ingestScript, undefined, {
     INGEST_TOKEN: tokens.ingest,
@@ -175,11 +186,14 @@ for (const connections of levels) {
     ['GET /rbac/roles (API token)', list],
     ['POST /ingest (10 events)', ingest],
   ] as const) {
+    if (r === skipped) continue;
     rows.push(
       `  ${String(connections).padStart(6)} conn  ${label.padEnd(30)} ${formatInt(r.rps).padStart(9)} req/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(8)} ms   errors ${String(r.errors).padStart(6)}` +
         (label.startsWith('bare')
           ? ''
-          : `   ${(r.rps / Math.max(1, base.rps)).toFixed(2)}× of baseline`),
+          : base === skipped
+            ? ''
+            : `   ${(r.rps / Math.max(1, base.rps)).toFixed(2)}× of baseline`),
     );
   }
 }
@@ -190,10 +204,11 @@ const openRows: string[] = [];
 const listAtMax: { rate: number; result: OpenLoopResult }[] = [];
 const listRequest = getRequest('/rbac/roles', { Authorization: `Bearer ${tokens.admin}` });
 for (const connections of levels) {
-  for (const rate of [...new Set([...rates, ...ingestRates])].sort((x, y) => x - y)) {
+  const openRates = onlyIngest ? ingestRates : [...new Set([...rates, ...ingestRates])];
+  for (const rate of openRates.sort((x, y) => x - y)) {
     const runs = [
-      ['bare node:http (baseline)', bareUrl, getRequest('/')],
-      ...(rates.includes(rate)
+      ...(onlyIngest ? [] : ([['bare node:http (baseline)', bareUrl, getRequest('/')]] as const)),
+      ...(!onlyIngest && rates.includes(rate)
         ? ([['GET /rbac/roles (API token)', server.url, listRequest]] as const)
         : []),
       ...(ingestRates.includes(rate)
@@ -234,20 +249,21 @@ console.log(
 );
 for (const row of openRows) console.log(row);
 const cap = capacity.get(maxLevel);
-if (cap) {
+if (cap && !onlyIngest) {
   console.log(
     `  capacity           at ${formatInt(maxLevel)} connections (wrk saturation): list ${formatInt(cap.list)} req/s, ingest ${formatInt(cap.ingest)} req/s; baseline ${formatInt(cap.base)} req/s`,
   );
 }
-console.log(
-  `  target             p99 < 250 ms at ${formatInt(maxLevel)} connections with zero errors (list endpoint, open loop): ` +
-    listAtMax
-      .map(
-        ({ rate, result: r }) =>
-          `at ${formatInt(rate)} req/s ${verdict(r.latency.p99 < 250 && r.errors.total === 0)} (p99 ${r.latency.p99.toFixed(1)} ms, ${String(r.errors.total)} errors)`,
-      )
-      .join('; '),
-);
+if (!onlyIngest)
+  console.log(
+    `  target             p99 < 250 ms at ${formatInt(maxLevel)} connections with zero errors (list endpoint, open loop): ` +
+      listAtMax
+        .map(
+          ({ rate, result: r }) =>
+            `at ${formatInt(rate)} req/s ${verdict(r.latency.p99 < 250 && r.errors.total === 0)} (p99 ${r.latency.p99.toFixed(1)} ms, ${String(r.errors.total)} errors)`,
+        )
+        .join('; '),
+  );
 
 /** Waits (at most 30 s) until the process uses under 10 % of a core over half a second. */
 async function waitUntilIdle(pid: number | undefined): Promise<void> {

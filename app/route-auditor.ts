@@ -1,5 +1,11 @@
 import type { Request } from 'express';
-import type { AuditActor, AuditEntry, AuditLog, AuditOutcome } from '../platform/audit/index.ts';
+import type {
+  AuditActor,
+  AuditEntry,
+  AuditLog,
+  AuditOutcome,
+  AuditResource,
+} from '../platform/audit/index.ts';
 import { isSecOpsError } from '../platform/errors/index.ts';
 import type { AnyRoute, AuditedCall, RouteAuditor } from '../platform/http/index.ts';
 import { DEFAULT_TENANT } from '../platform/identity/index.ts';
@@ -51,16 +57,14 @@ export function createPlatformAuditor(deps: {
     result: unknown,
     extra: Readonly<Record<string, unknown>> = {},
   ): AuditEntry => {
-    const details = { ...call.details, ...extra };
-    const elevated = call.principal?.elevated;
-    const permission = call.route.access.kind === 'permission' ? call.route.access.permission : '';
+    const elevated = call.principal?.elevated?.has(permissionOf(call.route)) === true;
+    const details = { ...call.details, ...extra, ...(elevated ? { elevated: true } : {}) };
     return {
       ...requestFields(call.req, call.principal),
       action: call.action,
       resource: call.resource(result),
       outcome,
-      ...(elevated?.has(permission) === true ? { details: { ...details, elevated: true } } : {}),
-      ...(elevated?.has(permission) !== true && Object.keys(details).length > 0 ? { details } : {}),
+      ...(Object.keys(details).length > 0 ? { details } : {}),
     };
   };
 
@@ -91,24 +95,22 @@ export function createPlatformAuditor(deps: {
     },
 
     async denied(principal, route, req) {
-      const permission = route.access.kind === 'permission' ? route.access.permission : '';
       await recordAfterFailure({
         ...requestFields(req, principal),
         action: route.audit?.action ?? 'access.request',
-        resource: { type: 'route', id: `${route.method.toUpperCase()} ${route.path}` },
+        resource: routeResource(route),
         outcome: 'denied',
-        details: { permission },
+        details: { permission: permissionOf(route) },
       });
     },
 
     async elevatedUse(principal, route, req) {
-      const permission = route.access.kind === 'permission' ? route.access.permission : '';
       await record({
         ...requestFields(req, principal),
         action: 'access.elevation.use',
-        resource: { type: 'route', id: `${route.method.toUpperCase()} ${route.path}` },
+        resource: routeResource(route),
         outcome: 'success',
-        details: { permission },
+        details: { permission: permissionOf(route) },
       });
     },
 
@@ -116,6 +118,15 @@ export function createPlatformAuditor(deps: {
       await record(authEntry(event));
     },
   };
+}
+
+/** The permission a route declares ('' for public and custom routes). */
+function permissionOf(route: AnyRoute): string {
+  return route.access.kind === 'permission' ? route.access.permission : '';
+}
+
+function routeResource(route: AnyRoute): AuditResource {
+  return { type: 'route', id: `${route.method.toUpperCase()} ${route.path}` };
 }
 
 function actorOf(principal: Principal | undefined): AuditActor {

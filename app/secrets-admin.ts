@@ -6,6 +6,7 @@ import { PlatformError } from '../platform/errors/index.ts';
 import {
   createEmbeddedSecretStore,
   generateMasterKeyEntry,
+  parseMasterKeyring,
   secretsMigrations,
 } from '../platform/secrets/index.ts';
 import type { MasterKey, MasterKeyRotationReport } from '../platform/secrets/index.ts';
@@ -44,7 +45,7 @@ export async function rotateSecretsMasterKey(
   const ring = keys.secretsKeyring();
   let newKey: MasterKey;
   if (keyFile === undefined) {
-    newKey = firstEntry(config.secrets.masterKeys ?? '');
+    newKey = ring.current;
   } else {
     const old = readFileSync(keyFile, 'utf8');
     const known = new Set([ring.current.id, ...ring.previous.map((k) => k.id)]);
@@ -52,7 +53,7 @@ export async function rotateSecretsMasterKey(
     if (known.has(id))
       throw new PlatformError('CONFIG_INVALID', `master key id ${id} is already in ${keyFile}`);
     const entry = generateMasterKeyEntry(id);
-    newKey = firstEntry(entry);
+    newKey = parseMasterKeyring(entry).current;
     const temporary = `${keyFile}.${process.pid.toString()}.tmp`;
     writeFileSync(temporary, `${entry}\n${old}`, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, keyFile);
@@ -66,13 +67,6 @@ export async function rotateSecretsMasterKey(
   } finally {
     await relational.close();
   }
-}
-
-/** The first `id:base64` entry of keyring text (the current key). */
-function firstEntry(text: string): MasterKey {
-  const entry = text.split(/[\s,]+/).find((e) => e !== '' && !e.startsWith('#')) ?? '';
-  const colon = entry.indexOf(':');
-  return { id: entry.slice(0, colon), key: Buffer.from(entry.slice(colon + 1), 'base64') };
 }
 
 /** `k<n+1>` after the highest `k<n>` in use. */

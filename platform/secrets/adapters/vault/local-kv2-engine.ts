@@ -86,6 +86,24 @@ export function createKv2Mount(clock: Clock, envelope: (data: unknown) => unknow
     return versions;
   };
 
+  /** Applies `apply` to each listed version that exists; unknown paths and versions are skipped. */
+  const eachVersion = (
+    path: string,
+    body: Record<string, unknown>,
+    message: string,
+    apply: (v: VersionState) => void,
+  ): Kv2Reply => {
+    const versions = versionsArg(body, message);
+    if (!Array.isArray(versions)) return versions;
+    const k = keys.get(path);
+    if (k === undefined) return NO_CONTENT;
+    for (const n of versions) {
+      const v = k.versions.get(n);
+      if (v !== undefined) apply(v);
+    }
+    return NO_CONTENT;
+  };
+
   return {
     config,
 
@@ -179,42 +197,25 @@ export function createKv2Mount(clock: Clock, envelope: (data: unknown) => unknow
     },
 
     deleteVersions(path: string, body: Record<string, unknown>): Kv2Reply {
-      const versions = versionsArg(body, 'No version number provided');
-      if (!Array.isArray(versions)) return versions;
-      const k = keys.get(path);
-      if (k === undefined) return NO_CONTENT;
-      for (const n of versions) {
-        const v = k.versions.get(n);
-        if (v !== undefined && !v.destroyed && !isDeleted(v)) v.deleted = clock.now();
-      }
-      return NO_CONTENT;
+      return eachVersion(path, body, 'No version number provided', (v) => {
+        if (!v.destroyed && !isDeleted(v)) v.deleted = clock.now();
+      });
     },
 
     undelete(path: string, body: Record<string, unknown>): Kv2Reply {
-      const versions = versionsArg(body, 'No version number provided');
-      if (!Array.isArray(versions)) return versions;
-      const k = keys.get(path);
-      if (k === undefined) return NO_CONTENT;
-      for (const n of versions) {
-        const v = k.versions.get(n);
-        if (v !== undefined && !v.destroyed) v.deleted = undefined;
-      }
-      return NO_CONTENT;
+      return eachVersion(path, body, 'No version number provided', (v) => {
+        if (!v.destroyed) v.deleted = undefined;
+      });
     },
 
     destroy(path: string, body: Record<string, unknown>): Kv2Reply {
-      const versions = versionsArg(body, 'no version number provided');
-      if (!Array.isArray(versions)) return versions;
-      const k = keys.get(path);
-      if (k === undefined) return NO_CONTENT;
-      for (const n of versions) {
-        const v = k.versions.get(n);
-        if (v !== undefined && !v.destroyed) {
+      // Vault words this one error in lower case.
+      return eachVersion(path, body, 'no version number provided', (v) => {
+        if (!v.destroyed) {
           v.destroyed = true;
           v.data = undefined;
         }
-      }
-      return NO_CONTENT;
+      });
     },
 
     readMetadata(path: string): Kv2Reply {

@@ -12,17 +12,14 @@ import {
 } from './sigma-string.ts';
 import type { SigmaString } from './sigma-string.ts';
 import { applyTransform, isTransform } from './value-transforms.ts';
-import type { TransformState } from './value-transforms.ts';
+import type { ItemOptions, TransformState } from './value-transforms.ts';
 
 /**
  * One detection item — `Field|mod1|mod2: value(s)`, or a keyword list — compiled to a tree node,
  * with every value modifier of the Sigma specification (v2.1 appendix).
  */
 
-export interface ItemOptions {
-  /** Values of `%placeholder%`s for the `expand` modifier. */
-  readonly placeholders: ReadonlyMap<string, readonly string[]>;
-}
+export type { ItemOptions } from './value-transforms.ts';
 
 const MATCH_MODIFIERS = new Set([
   're',

@@ -1,5 +1,4 @@
 import { CompileIssue } from './compile-issue.ts';
-import type { ItemOptions } from './detection-item.ts';
 import {
   hasWildcards,
   literalString,
@@ -15,6 +14,11 @@ import type { SigmaString, Token } from './sigma-string.ts';
  * Modifiers that rewrite a value before it is matched, applied left to right as written
  * (`wide|base64offset|contains`: UTF-16LE, then base64 at three offsets, then substring match).
  */
+export interface ItemOptions {
+  /** Values of `%placeholder%`s for the `expand` modifier. */
+  readonly placeholders: ReadonlyMap<string, readonly string[]>;
+}
+
 export interface TransformState {
   readonly value: SigmaString;
   /** The text holds bytes (one per character) after a UTF-16 transform, not characters. */

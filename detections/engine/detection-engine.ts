@@ -1,0 +1,215 @@
+import { matchesFilter } from '../mappings/logsource-mapping.ts';
+import type { EventFilter, MappingSet } from '../mappings/logsource-mapping.ts';
+import type { SigmaRuleMeta } from '../sigma/compile-rule.ts';
+import { evaluate } from '../sigma/detection-tree.ts';
+import type { DetectionNode, MatchContext } from '../sigma/detection-tree.ts';
+import { MISSING, readField, toFieldPath } from '../sigma/event-fields.ts';
+import type { FieldPath } from '../sigma/event-fields.ts';
+import type { LoadedRule } from '../sigma/load-rules.ts';
+import { eventText } from './event-text.ts';
+import { buildLiteralAutomaton } from './literal-automaton.ts';
+import { requirementOf } from './requirements.ts';
+import type { Requirement } from './requirements.ts';
+
+/** A rule as the engine runs it: compiled, mapped to event fields, indexed. */
+export interface ActiveRule {
+  /** Stable reference: the rule's id, else `file:line`. */
+  readonly ref: string;
+  readonly meta: SigmaRuleMeta;
+  readonly file: string;
+  readonly line: number;
+  /** Key of the log source the rule's events come from (`windows/process_creation`). */
+  readonly logsource: string;
+  /** Literals the prefilter requires (one of them), or null when the rule runs on every event of its log source. */
+  readonly requirement: Requirement;
+  /** Reads a Sigma field of an event the way this rule's log source maps it. */
+  readField(doc: unknown, field: string): unknown;
+}
+
+export interface DetectionEngine {
+  /** The rules of `doc`'s matches, in load order. */
+  match(doc: unknown): ActiveRule[];
+  readonly rules: readonly ActiveRule[];
+  stats(): EngineStats;
+}
+
+export interface EngineStats {
+  readonly rules: number;
+  /** Rules indexed by literal (evaluated only when the event holds one). */
+  readonly indexedRules: number;
+  readonly literals: number;
+  readonly automatonStates: number;
+  readonly events: number;
+  /** Rule evaluations done, after the prefilter (versus rules × events without it). */
+  readonly evaluations: number;
+  readonly matches: number;
+}
+
+interface RuleEntry {
+  readonly active: ActiveRule;
+  readonly detection: DetectionNode;
+  readonly sourceIndex: number;
+  readonly pathsOf: (field: string) => readonly CachedPath[];
+}
+
+/** A field path shared by every rule that reads it, remembering its value for the current event. */
+interface CachedPath {
+  readonly path: FieldPath;
+  stamp: number;
+  value: unknown;
+}
+
+export interface DetectionEngineOptions {
+  readonly rules: readonly LoadedRule[];
+  readonly mappings: MappingSet;
+}
+
+export function createDetectionEngine(options: DetectionEngineOptions): DetectionEngine {
+  const sources: EventFilter[] = [];
+  const sourceIndex = new Map<string, number>();
+  const interned = new Map<string, CachedPath>();
+  const intern = (path: string): CachedPath => {
+    let cached = interned.get(path);
+    if (!cached) {
+      cached = { path: toFieldPath(path), stamp: 0, value: undefined };
+      interned.set(path, cached);
+    }
+    return cached;
+  };
+  let serial = 0;
+  // Reads through the per-event cache: many rules read the same few fields of an event.
+  const readCached = (doc: unknown, paths: readonly CachedPath[]): unknown => {
+    for (const cached of paths) {
+      if (cached.stamp !== serial) {
+        cached.stamp = serial;
+        cached.value = readField(doc, cached.path);
+      }
+      if (cached.value !== MISSING) return cached.value;
+    }
+    return MISSING;
+  };
+  const entries: RuleEntry[] = options.rules.map((loaded) => {
+    const resolved = options.mappings.resolve(loaded.rule.meta.logsource);
+    let index = sourceIndex.get(resolved.key);
+    if (index === undefined) {
+      index = sources.length;
+      sources.push(resolved.filter);
+      sourceIndex.set(resolved.key, index);
+    }
+    const paths = new Map<string, readonly CachedPath[]>();
+    const pathsOf = (field: string): readonly CachedPath[] => {
+      let found = paths.get(field);
+      if (!found) {
+        found = resolved.fieldPaths(field).map(intern);
+        paths.set(field, found);
+      }
+      return found;
+    };
+    for (const field of loaded.rule.fieldNames) pathsOf(field);
+    const active: ActiveRule = {
+      ref: loaded.rule.meta.id ?? `${loaded.file}:${String(loaded.line)}`,
+      meta: loaded.rule.meta,
+      file: loaded.file,
+      line: loaded.line,
+      logsource: resolved.key,
+      requirement: requirementOf(loaded.rule.detection),
+      readField: (doc, field) =>
+        readFirst(
+          doc,
+          pathsOf(field).map((p) => p.path),
+        ),
+    };
+    return { active, detection: loaded.rule.detection, sourceIndex: index, pathsOf };
+  });
+
+  // Literal → id; id → rules that need it.
+  const literalIds = new Map<string, number>();
+  const rulesByLiteral: number[][] = [];
+  const unindexed: number[] = [];
+  entries.forEach((entry, ruleIndex) => {
+    const requirement = entry.active.requirement;
+    if (requirement === null) {
+      unindexed.push(ruleIndex);
+      return;
+    }
+    for (const literal of requirement) {
+      let id = literalIds.get(literal);
+      if (id === undefined) {
+        id = rulesByLiteral.length;
+        literalIds.set(literal, id);
+        rulesByLiteral.push([]);
+      }
+      rulesByLiteral[id]?.push(ruleIndex);
+    }
+  });
+  const automaton = buildLiteralAutomaton([...literalIds.keys()]);
+
+  // Per-event scratch state, stamped with the event's serial number instead of cleared.
+  const candidateStamp = new Uint32Array(entries.length);
+  const sourceStamp = new Uint32Array(sources.length);
+  const sourceResult = new Uint8Array(sources.length);
+  let events = 0;
+  let evaluations = 0;
+  let matches = 0;
+
+  const match = (doc: unknown): ActiveRule[] => {
+    serial = serial === 0xffffffff ? 1 : serial + 1;
+    events++;
+    const text = eventText(doc);
+    const candidates: number[] = [...unindexed];
+    const stamp = serial;
+    automaton.scan(text.lowered, (id) => {
+      for (const ruleIndex of rulesByLiteral[id] ?? []) {
+        if (candidateStamp[ruleIndex] !== stamp) {
+          candidateStamp[ruleIndex] = stamp;
+          candidates.push(ruleIndex);
+        }
+      }
+    });
+    if (candidates.length === 0) return [];
+    candidates.sort((a, b) => a - b);
+    const found: ActiveRule[] = [];
+    for (const ruleIndex of candidates) {
+      const entry = entries[ruleIndex];
+      if (!entry) continue;
+      const source = entry.sourceIndex;
+      if (sourceStamp[source] !== stamp) {
+        sourceStamp[source] = stamp;
+        sourceResult[source] = matchesFilter(sources[source] ?? null, doc) ? 1 : 0;
+      }
+      if (sourceResult[source] === 0) continue;
+      evaluations++;
+      const context: MatchContext = {
+        read: (field) => readCached(doc, entry.pathsOf(field)),
+        leaves: () => text.leaves,
+      };
+      if (evaluate(entry.detection, context)) {
+        matches++;
+        found.push(entry.active);
+      }
+    }
+    return found;
+  };
+
+  return {
+    match,
+    rules: entries.map((e) => e.active),
+    stats: () => ({
+      rules: entries.length,
+      indexedRules: entries.length - unindexed.length,
+      literals: literalIds.size,
+      automatonStates: automaton.states,
+      events,
+      evaluations,
+      matches,
+    }),
+  };
+}
+
+function readFirst(doc: unknown, paths: readonly FieldPath[]): unknown {
+  for (const path of paths) {
+    const value = readField(doc, path);
+    if (value !== MISSING) return value;
+  }
+  return MISSING;
+}

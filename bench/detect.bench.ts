@@ -74,7 +74,7 @@ const ratio = detectRate / parseRate;
 console.log(`
 detection benchmark: ${formatInt(lines.length)} events (${formatInt(bytes / lines.length)} bytes average), ${String(rounds)} rounds, median of rounds 2..${String(rounds)}
   rules              ${formatInt(load.rules.length)} loaded of ${formatInt(files.length)} files (${formatInt(load.problems.length)} not loaded, ${formatInt(load.correlations.length)} correlations); compiled in ${formatInt(compileMs)} ms, indexed in ${formatInt(buildMs)} ms
-  prefilter          ${formatInt(built.indexedRules)} rules indexed by ${formatInt(built.literals)} literals (${formatInt(built.automatonStates)} automaton states); ${formatInt(built.rules - built.indexedRules)} run on every event of their log source
+  prefilter          ${formatInt(built.indexedRules)} rules indexed by ${formatInt(built.clauses)} clauses over ${formatInt(built.literals)} literals (${formatInt(built.anchors)} trigram anchors); ${formatInt(built.rules - built.indexedRules)} run on every event of their log source
   evaluations        ${(stats.evaluations / stats.events).toFixed(1)} rule evaluations per event after the prefilter (of ${formatInt(built.rules)} rules)
   matches            ${formatInt(matched)} rule matches in the stream
   JSON.parse only    ${formatInt(parseRate)} events/s (baseline: the ceiling)

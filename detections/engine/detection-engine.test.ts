@@ -8,14 +8,14 @@ import { evaluate } from '../sigma/detection-tree.ts';
 import { MISSING, readField, toFieldPath } from '../sigma/event-fields.ts';
 import { loadRuleSources } from '../sigma/load-rules.ts';
 import type { LoadedRule } from '../sigma/load-rules.ts';
-import { eventText } from './event-text.ts';
+import { eventLeaves } from './event-text.ts';
 import { createDetectionEngine } from './detection-engine.ts';
 
 const mappings = loadMappings();
 
 /** Every rule evaluated on every event, no prefilter: what the engine must agree with. */
 function bruteForce(rules: readonly LoadedRule[], doc: unknown): string[] {
-  const leaves = eventText(doc).leaves;
+  const leaves = eventLeaves(doc);
   return rules.flatMap((loaded) => {
     const resolved = mappings.resolve(loaded.rule.meta.logsource);
     if (!matchesFilter(resolved.filter, doc)) return [];
@@ -26,7 +26,11 @@ function bruteForce(rules: readonly LoadedRule[], doc: unknown): string[] {
       }
       return MISSING;
     };
-    const hit = evaluate(loaded.rule.detection, { read, leaves: () => leaves });
+    const hit = evaluate(loaded.rule.detection, {
+      read,
+      leaves: () => leaves,
+      lower: (text) => text.toLowerCase(),
+    });
     return hit ? [loaded.rule.meta.id ?? `${loaded.file}:${String(loaded.line)}`] : [];
   });
 }

@@ -6,9 +6,9 @@ import type { DetectionNode, MatchContext } from '../sigma/detection-tree.ts';
 import { MISSING, readField, toFieldPath } from '../sigma/event-fields.ts';
 import type { FieldPath } from '../sigma/event-fields.ts';
 import type { LoadedRule } from '../sigma/load-rules.ts';
-import { eventText } from './event-text.ts';
-import { buildLiteralAutomaton } from './literal-automaton.ts';
-import { requirementOf } from './requirements.ts';
+import { eventLeaves, visitLeaves } from './event-text.ts';
+import { buildLiteralIndex } from './literal-index.ts';
+import { countLiteralUse, requirementOf } from './requirements.ts';
 import type { Requirement } from './requirements.ts';
 
 /** A rule as the engine runs it: compiled, mapped to event fields, indexed. */
@@ -38,7 +38,10 @@ export interface EngineStats {
   /** Rules indexed by literal (evaluated only when the event holds one). */
   readonly indexedRules: number;
   readonly literals: number;
-  readonly automatonStates: number;
+  /** Clauses over all indexed rules (each an any-of of literals; a rule needs all of its). */
+  readonly clauses: number;
+  /** Distinct trigrams the literals are anchored on. */
+  readonly anchors: number;
   readonly events: number;
   /** Rule evaluations done, after the prefilter (versus rules × events without it). */
   readonly evaluations: number;
@@ -88,6 +91,7 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     }
     return MISSING;
   };
+  const literalUse = countLiteralUse(options.rules.map((loaded) => loaded.rule.detection));
   const entries: RuleEntry[] = options.rules.map((loaded) => {
     const resolved = options.mappings.resolve(loaded.rule.meta.logsource);
     let index = sourceIndex.get(resolved.key);
@@ -112,7 +116,7 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       file: loaded.file,
       line: loaded.line,
       logsource: resolved.key,
-      requirement: requirementOf(loaded.rule.detection),
+      requirement: requirementOf(loaded.rule.detection, literalUse),
       readField: (doc, field) =>
         readFirst(
           doc,
@@ -122,9 +126,12 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     return { active, detection: loaded.rule.detection, sourceIndex: index, pathsOf };
   });
 
-  // Literal → id; id → rules that need it.
+  // Literal → id; id → the clauses (of rules) it satisfies. A rule is a candidate once every
+  // one of its clauses has a literal in the event.
   const literalIds = new Map<string, number>();
-  const rulesByLiteral: number[][] = [];
+  const clausesByLiteral: number[][] = [];
+  const clauseRule: number[] = [];
+  const clauseCount = new Uint8Array(entries.length);
   const unindexed: number[] = [];
   entries.forEach((entry, ruleIndex) => {
     const requirement = entry.active.requirement;
@@ -132,40 +139,71 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       unindexed.push(ruleIndex);
       return;
     }
-    for (const literal of requirement) {
-      let id = literalIds.get(literal);
-      if (id === undefined) {
-        id = rulesByLiteral.length;
-        literalIds.set(literal, id);
-        rulesByLiteral.push([]);
+    clauseCount[ruleIndex] = requirement.length;
+    for (const clause of requirement) {
+      const clauseId = clauseRule.length;
+      clauseRule.push(ruleIndex);
+      for (const literal of clause) {
+        let id = literalIds.get(literal);
+        if (id === undefined) {
+          id = clausesByLiteral.length;
+          literalIds.set(literal, id);
+          clausesByLiteral.push([]);
+        }
+        clausesByLiteral[id]?.push(clauseId);
       }
-      rulesByLiteral[id]?.push(ruleIndex);
     }
   });
-  const automaton = buildLiteralAutomaton([...literalIds.keys()]);
+  const index = buildLiteralIndex([...literalIds.keys()]);
 
   // Per-event scratch state, stamped with the event's serial number instead of cleared.
-  const candidateStamp = new Uint32Array(entries.length);
+  const clauseStamp = new Uint32Array(clauseRule.length);
+  const literalStamp = new Uint32Array(clausesByLiteral.length);
+  const ruleStamp = new Uint32Array(entries.length);
+  const clausesMet = new Uint8Array(entries.length);
   const sourceStamp = new Uint32Array(sources.length);
   const sourceResult = new Uint8Array(sources.length);
   let events = 0;
   let evaluations = 0;
   let matches = 0;
 
+  // Lowercased values of the current event: rules mostly test the same few values.
+  const lowered = new Map<string, string>();
+  const lower = (text: string): string => {
+    let folded = lowered.get(text);
+    if (folded === undefined) {
+      folded = text.toLowerCase();
+      lowered.set(text, folded);
+    }
+    return folded;
+  };
+  let candidates: number[] = [];
+  const onLiteral = (id: number): void => {
+    // A literal found again in the same event satisfies nothing new.
+    if (literalStamp[id] === serial) return;
+    literalStamp[id] = serial;
+    for (const clauseId of clausesByLiteral[id] ?? []) {
+      if (clauseStamp[clauseId] === serial) continue;
+      clauseStamp[clauseId] = serial;
+      const ruleIndex = clauseRule[clauseId] ?? 0;
+      const met = ruleStamp[ruleIndex] === serial ? (clausesMet[ruleIndex] ?? 0) + 1 : 1;
+      ruleStamp[ruleIndex] = serial;
+      clausesMet[ruleIndex] = met;
+      if (met === clauseCount[ruleIndex]) candidates.push(ruleIndex);
+    }
+  };
+  const scanLeaf = (leaf: string): void => {
+    index.scan(leaf, onLiteral);
+  };
+
   const match = (doc: unknown): ActiveRule[] => {
     serial = serial === 0xffffffff ? 1 : serial + 1;
     events++;
-    const text = eventText(doc);
-    const candidates: number[] = [...unindexed];
+    candidates = [...unindexed];
+    lowered.clear();
+    visitLeaves(doc, scanLeaf);
     const stamp = serial;
-    automaton.scan(text.lowered, (id) => {
-      for (const ruleIndex of rulesByLiteral[id] ?? []) {
-        if (candidateStamp[ruleIndex] !== stamp) {
-          candidateStamp[ruleIndex] = stamp;
-          candidates.push(ruleIndex);
-        }
-      }
-    });
+    let leaves: readonly string[] | undefined;
     if (candidates.length === 0) return [];
     candidates.sort((a, b) => a - b);
     const found: ActiveRule[] = [];
@@ -181,7 +219,8 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       evaluations++;
       const context: MatchContext = {
         read: (field) => readCached(doc, entry.pathsOf(field)),
-        leaves: () => text.leaves,
+        leaves: () => (leaves ??= eventLeaves(doc)),
+        lower,
       };
       if (evaluate(entry.detection, context)) {
         matches++;
@@ -198,7 +237,8 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       rules: entries.length,
       indexedRules: entries.length - unindexed.length,
       literals: literalIds.size,
-      automatonStates: automaton.states,
+      clauses: clauseRule.length,
+      anchors: index.anchors,
       events,
       evaluations,
       matches,

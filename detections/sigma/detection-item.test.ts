@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCompileIssue } from './compile-issue.ts';
 import { compileItem } from './detection-item.ts';
@@ -26,6 +27,7 @@ function matches(key: string, value: unknown, event: Record<string, unknown>): b
   return evaluate(node, {
     read: (field) => readField(event, toFieldPath(field)),
     leaves: () => leaves,
+    lower: (text) => text.toLowerCase(),
   });
 }
 
@@ -252,5 +254,35 @@ describe('field paths', () => {
     expect(readField({ a: { 'b.c': 3 } }, toFieldPath('a.b.c'))).toBe(3);
     expect(readField({ a: [{ b: 1 }, { b: 2 }] }, toFieldPath('a.b'))).toEqual([1, 2]);
     expect(readField({ a: 'x' }, toFieldPath('a.b'))).toBe(MISSING);
+  });
+});
+
+describe('long value lists', () => {
+  it('match as the values one by one would (merged index)', () => {
+    const modifier = fc.constantFrom('', '|contains', '|startswith', '|endswith');
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'B', 'c', '\\', 'É', '\u{1F600}'),
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(
+        modifier,
+        fc.array(text, { minLength: 4, maxLength: 12 }),
+        text,
+        (m, values, value) => {
+          const merged = matches(`f${m}`, values, { f: value });
+          const oneByOne = values.some((v) => matches(`f${m}`, [v], { f: value }));
+          expect(merged).toBe(oneByOne);
+        },
+      ),
+    );
+  });
+
+  it('keep wildcard and cased values exact beside merged ones', () => {
+    const list = ['a1', 'b2', 'c3', 'd4', 'x*y', 'Q?'];
+    expect(matches('f|contains', list, { f: '--x--y--' })).toBe(true);
+    expect(matches('f|contains', list, { f: 'zzqZ' })).toBe(true);
+    expect(matches('f|contains', list, { f: 'zzzz' })).toBe(false);
+    expect(matches('f|contains|cased', ['A1', 'B2', 'C3', 'D4'], { f: 'a1' })).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ import {
 } from './sigma-string.ts';
 import type { SigmaString } from './sigma-string.ts';
 import { applyTransform, isTransform } from './value-transforms.ts';
+import { MERGE_AT, mergePlainValues } from './value-set.ts';
+import type { PlainValue } from './value-set.ts';
 import type { ItemOptions, TransformState } from './value-transforms.ts';
 
 /**
@@ -87,7 +89,8 @@ export function compileItem(
       );
     } else nonNull.push(value);
   }
-  const tests = nonNull.flatMap((value) => valueTests(value, modifiers, key, options, field));
+  const compiled = nonNull.flatMap((value) => valueTests(value, modifiers, key, options, field));
+  const tests = mode === 'any' ? mergeAnyOf(compiled) : compiled;
   const finalTests = negate ? tests.map(negated) : tests;
   const nodes: DetectionNode[] = [...nullNodes];
   if (finalTests.length > 0) {
@@ -124,7 +127,7 @@ function valueTests(
   key: string,
   options: ItemOptions,
   field: string,
-): ValueTest[] {
+): MergeableTest[] {
   const has = (m: string): boolean => modifiers.includes(m);
   const cased = has('cased');
   if (has('re')) return [regexTest(value, modifiers, key)];
@@ -174,18 +177,56 @@ function valueTests(
   return states.map((state) => stringTest(state.value, cased));
 }
 
-function stringTest(value: SigmaString, cased: boolean): ValueTest {
+/** A value test that may be merged with its siblings (see value-set.ts). */
+interface MergeableTest extends ValueTest {
+  readonly plain?: PlainValue;
+}
+
+function stringTest(value: SigmaString, cased: boolean): MergeableTest {
   const test = compileSigmaString(value, cased);
   const fragments = literalFragments(value);
   const longest = fragments.reduce((best, f) => (f.length > best.length ? f : best), '');
+  const plain = cased ? undefined : plainShape(value);
   return {
-    test: (v) => {
-      if (typeof v === 'string') return test(v);
-      if (typeof v === 'number' || typeof v === 'boolean') return test(String(v));
+    ...(plain ? { plain } : {}),
+    test: (v, context) => {
+      if (typeof v === 'string') return test(v, context.lower);
+      if (typeof v === 'number' || typeof v === 'boolean') return test(String(v), context.lower);
       return false;
     },
     literals: longest === '' ? null : [longest],
   };
+}
+
+/** `x`, `*x*`, `x*` or `*x` with no other wildcard: the shapes `mergePlainValues` indexes. */
+function plainShape(value: SigmaString): PlainValue | undefined {
+  const leading = value[0]?.kind === 'any';
+  const trailing = value.length > 1 && value.at(-1)?.kind === 'any';
+  const inner = value.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+  if (inner.length > 1 || (inner.length === 1 && inner[0]?.kind !== 'text')) return undefined;
+  const first = inner[0];
+  const text = first?.kind === 'text' ? first.text.toLowerCase() : '';
+  if (text === '' && !(leading || trailing)) return { shape: 'equals', text: '' };
+  const shape =
+    leading && trailing ? 'contains' : leading ? 'endswith' : trailing ? 'startswith' : 'equals';
+  return { shape, text };
+}
+
+/** In an any-of list, plain values are merged into one indexed test when there are enough. */
+function mergeAnyOf(tests: readonly MergeableTest[]): ValueTest[] {
+  const plains = tests.filter((t) => t.plain !== undefined);
+  if (plains.length < MERGE_AT) return [...tests];
+  const literals: string[] = [];
+  let known = true;
+  for (const t of plains) {
+    if (t.literals === null) known = false;
+    else literals.push(...t.literals);
+  }
+  const merged = mergePlainValues(
+    plains.flatMap((t) => (t.plain ? [t.plain] : [])),
+    known ? literals : null,
+  );
+  return [merged, ...tests.filter((t) => t.plain === undefined)];
 }
 
 function regexTest(value: unknown, modifiers: readonly string[], key: string): ValueTest {

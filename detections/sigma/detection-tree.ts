@@ -12,6 +12,8 @@ export interface MatchContext {
   readonly read: FieldReader;
   /** Every string (and number) value of the event, for keyword searches. */
   readonly leaves: () => readonly string[];
+  /** `text.toLowerCase()`, possibly memoised for the event being evaluated. */
+  readonly lower: (text: string) => string;
 }
 
 /** A test of one value of one field; `literals` are lowercased texts a match must contain (any one). */

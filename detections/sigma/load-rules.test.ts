@@ -33,6 +33,7 @@ function matcher(detection: string): (event: Record<string, unknown>) => boolean
     evaluate(compiled.detection, {
       read: (field) => readField(event, toFieldPath(field)),
       leaves: () => Object.values(event).map(String),
+      lower: (text) => text.toLowerCase(),
     });
 }
 

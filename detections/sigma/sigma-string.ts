@@ -88,15 +88,24 @@ function mergeText(tokens: readonly Token[]): Token[] {
   return out;
 }
 
-/** A compiled string test: true when the (already case-folded if needed) value matches. */
-export type StringTest = (value: string) => boolean;
+/**
+ * A compiled string test. `lower` lowercases a value (callers may memoise it: many rules test the
+ * same few values of an event); it is not used by case-sensitive tests.
+ */
+export type StringTest = (value: string, lower: (text: string) => string) => boolean;
 
 /**
- * Compiles a value to a test over strings. Case-insensitive unless `cased`; the test lowercases
- * its input itself. Plain shapes (`x`, `x*`, `*x`, `*x*`, `*a*b*`) avoid regular expressions.
+ * Compiles a value to a test over strings. Case-insensitive unless `cased`. Plain shapes (`x`,
+ * `x*`, `*x`, `*x*`, `*a*b*`) avoid regular expressions.
  */
 export function compileSigmaString(value: SigmaString, cased: boolean): StringTest {
   const fold = (text: string): string => (cased ? text : text.toLowerCase());
+  const test = compileFolded(value, fold);
+  return cased ? (v) => test(v) : (v, lower) => test(lower(v));
+}
+
+/** The test over a value already folded the way `fold` folds the pattern. */
+function compileFolded(value: SigmaString, fold: (text: string) => string): (v: string) => boolean {
   const tokens = value.map((token): Token => {
     if (token.kind === 'text') return { kind: 'text', text: fold(token.text) };
     if (token.kind === 'set') return { kind: 'set', chars: token.chars.map(fold) };
@@ -110,15 +119,15 @@ export function compileSigmaString(value: SigmaString, cased: boolean): StringTe
     if (texts.length === 0) return tokens.length === 0 ? (v) => v === '' : () => true;
     const [first = ''] = texts;
     if (texts.length === 1) {
-      if (leading && trailing) return (v) => fold(v).includes(first);
-      if (leading) return (v) => fold(v).endsWith(first);
-      if (trailing) return (v) => fold(v).startsWith(first);
-      return (v) => fold(v) === first;
+      if (leading && trailing) return (v) => v.includes(first);
+      if (leading) return (v) => v.endsWith(first);
+      if (trailing) return (v) => v.startsWith(first);
+      return (v) => v === first;
     }
-    return (v) => matchesGlob(fold(v), texts, leading, trailing);
+    return (v) => matchesGlob(v, texts, leading, trailing);
   }
   const regex = new RegExp(`^${tokens.map(tokenSource).join('')}$`, 's');
-  return (v) => regex.test(fold(v));
+  return (v) => regex.test(v);
 }
 
 /** `a*b*c` with optional leading/trailing `*`: greedy left-to-right search is exact for `*`-only globs. */

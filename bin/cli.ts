@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerHunt } from './commands/hunt.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerRules } from './commands/rules.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerServe } from './commands/serve.ts';
@@ -19,6 +21,8 @@ program
 registerServe(program);
 registerIngest(program);
 registerSearch(program);
+registerHunt(program);
+registerRules(program);
 registerSources(program);
 registerTokens(program);
 registerSecrets(program);

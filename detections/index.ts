@@ -20,3 +20,25 @@ export type {
 } from './engine/detection-engine.ts';
 export { loadMappings, parseMappings } from './mappings/logsource-mapping.ts';
 export type { MappingSet, ResolvedLogsource } from './mappings/logsource-mapping.ts';
+export { readRuleSources } from './hunt/rule-files.ts';
+export { compileRuleSet } from './hunt/rule-set.ts';
+export type { FallbackRule, HuntRuleSet, RuleSetOptions } from './hunt/rule-set.ts';
+export type { LoadedCorrelation, RuleWarning } from './hunt/correlation-set.ts';
+export { checkRuleSet } from './hunt/rule-check.ts';
+export type { RuleCheckReport, UnsupportedGroup } from './hunt/rule-check.ts';
+export { runHunt } from './hunt/hunt-runner.ts';
+export type {
+  CorrelationHit,
+  HuntInput,
+  HuntMatch,
+  HuntOptions,
+  HuntProgress,
+  HuntSummary,
+  RuleCount,
+  RuleHit,
+} from './hunt/hunt-runner.ts';
+export type { HuntEvent } from './hunt/hunt-events.ts';
+export { isoTime, toMatchRecord } from './hunt/match-record.ts';
+export type { CorrelationMatchRecord, MatchRecord, RuleMatchRecord } from './hunt/match-record.ts';
+export { RULE_LEVELS, isRuleLevel, levelRank } from './hunt/levels.ts';
+export type { RuleLevel } from './hunt/levels.ts';

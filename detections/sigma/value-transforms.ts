@@ -173,7 +173,7 @@ function expand(value: SigmaString, options: ItemOptions, key: string): SigmaStr
       if (replacements === undefined || replacements.length === 0)
         throw CompileIssue.unsupported(
           'placeholder',
-          `'${key}': placeholder %${name}% has no value configured (set it under detections.placeholders)`,
+          `'${key}': placeholder %${name}% has no value configured`,
         );
       results = results.flatMap((r) =>
         replacements.map((text) => [...r, ...parseSigmaString(text)]),

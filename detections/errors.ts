@@ -9,6 +9,12 @@ export const DetectionError = defineErrors('DetectionError', {
   DETECTION_MAPPING_INVALID: 'invalid',
   DETECTION_RULE_NOT_FOUND: 'not_found',
   DETECTION_INVALID_REQUEST: 'invalid',
+  /** No such alert in the caller's tenant (another tenant's alert is not found either). */
+  DETECTION_ALERT_NOT_FOUND: 'not_found',
+  /** An alert filter, page or cursor that cannot be used (the message names which). */
+  DETECTION_ALERT_INVALID_REQUEST: 'invalid',
+  /** An alert upsert that breaks the store's rules (no occurrences, another tenant's alert). */
+  DETECTION_ALERT_UPSERT_INVALID: 'invalid',
 });
 export type DetectionError = InstanceType<typeof DetectionError>;
 export type DetectionErrorCode = DetectionError['code'];

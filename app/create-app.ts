@@ -46,6 +46,8 @@ import {
 import type { Metrics } from '../platform/metrics/index.ts';
 import { createSecretScanner } from '../platform/redaction/index.ts';
 import type { RelationalStore } from '../platform/storage/index.ts';
+import { alertMigrations, alertRoutes, createRelationalAlertStore } from '../detections/index.ts';
+import type { AlertStore } from '../detections/index.ts';
 import { createSiem, createSqliteEventStore, siemMigrations } from '../siem/index.ts';
 import type { IngestHook, Siem, SyslogServer } from '../siem/index.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -81,6 +83,7 @@ export interface App {
   readonly metrics: Metrics;
   readonly relational: RelationalStore;
   readonly siem: Siem;
+  readonly alerts: AlertStore;
   readonly tokens: ApiTokens;
   readonly identity: Identity;
   readonly audit: AuditLog;
@@ -120,11 +123,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...auditMigrations,
       ...secretsMigrations,
       ...siemMigrations,
+      ...alertMigrations,
     ]);
   } catch (err) {
     await relational.close();
     throw err;
   }
+  const alerts = createRelationalAlertStore({ store: relational });
   const events = await createSqliteEventStore({
     path: eventStorePath(dataDir),
     durability: config.events.durability,
@@ -203,6 +208,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const result = await events.deleteBefore(clock.now() - config.events.retentionDays * DAY);
       if (result.deletedPartitions.length > 0)
         logger.info({ ...result }, 'retention deleted old events');
+      // Dedup bookkeeping (occurrence keys, open windows) older than a week serves no replay.
+      await alerts.prune(clock.now() - 7 * DAY);
     } catch (err) {
       logger.error({ err }, 'retention failed');
     }
@@ -230,6 +237,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     relational,
     siem,
+    alerts,
     tokens,
     identity,
     audit,
@@ -272,6 +280,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...auditRoutes(audit),
           ...secretRoutes(secretStore),
           ...siem.routes,
+          ...alertRoutes({ store: alerts, clock }),
         ],
         fallbackRoutes: siem.elasticsearchRoutes({
           installationId: secrets.installationId,

@@ -2,7 +2,10 @@ import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../platform/clock/index.ts';
+import { DEFAULT_TENANT } from '../platform/identity/index.ts';
 import { sql } from '../platform/storage/index.ts';
+import { candidate, fixture } from '../detections/alerts/test-fixtures.ts';
+import { recordAlerts } from '../detections/alerts/record-alerts.ts';
 import { startTestApp } from '../test/support/app.ts';
 import type { TestApp } from '../test/support/app.ts';
 
@@ -237,7 +240,18 @@ describe('tenants at the API: another tenant’s object is not found', () => {
     const found = await call('GET', '/events/search?q=alpha-event&from=now-30d', alpha);
     const hits = found.body.hits as { id: string }[] | undefined;
     expect(hits?.length, JSON.stringify(found.body)).toBe(1);
+    // An alert of tenant A, as the detection hook records them.
+    const rules = fixture();
+    const [recorded] = await recordAlerts(t.app.alerts, [
+      candidate(rules, {
+        rule: rules.rules.whoami,
+        eventId: hits?.[0]?.id ?? '',
+        at: clock.now(),
+        tenantId: DEFAULT_TENANT,
+      }),
+    ]);
     const ids: Record<string, string> = {
+      '/alerts/{id}': `/alerts/${recorded?.status === 'opened' ? recorded.alert.id : ''}`,
       '/events/{id}': `/events/${hits?.[0]?.id ?? ''}`,
       '/secrets/data/{path}': '/secrets/data/team/db',
       '/secrets/metadata/{path}': '/secrets/metadata/team/db',

@@ -1,4 +1,3 @@
-import { matchesFilter } from '../mappings/logsource-mapping.ts';
 import type { EventFilter, MappingSet } from '../mappings/logsource-mapping.ts';
 import type { SigmaRuleMeta } from '../sigma/compile-rule.ts';
 import { evaluate } from '../sigma/detection-tree.ts';
@@ -8,6 +7,8 @@ import type { FieldPath } from '../sigma/event-fields.ts';
 import type { LoadedRule } from '../sigma/load-rules.ts';
 import { eventLeaves, visitLeaves } from './event-text.ts';
 import { buildLiteralIndex } from './literal-index.ts';
+import type { LiteralIndex } from './literal-index.ts';
+import { createSourceDispatch } from './source-dispatch.ts';
 import { countLiteralUse, requirementOf } from './requirements.ts';
 import type { Requirement } from './requirements.ts';
 
@@ -42,6 +43,8 @@ export interface EngineStats {
   readonly clauses: number;
   /** Distinct trigrams the literals are anchored on. */
   readonly anchors: number;
+  /** Combinations of log sources seen so far, each with its own literal index. */
+  readonly views: number;
   readonly events: number;
   /** Rule evaluations done, after the prefilter (versus rules × events without it). */
   readonly evaluations: number;
@@ -154,7 +157,49 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       }
     }
   });
-  const index = buildLiteralIndex([...literalIds.keys()]);
+  const literalTexts = [...literalIds.keys()];
+  const dispatch = createSourceDispatch(sources);
+  const rulesOfSource: number[][] = sources.map(() => []);
+  entries.forEach((entry, ruleIndex) => rulesOfSource[entry.sourceIndex]?.push(ruleIndex));
+
+  /**
+   * The prefilter for one combination of log sources (events of a kind share one): a literal
+   * index over the literals of those sources' rules only, so an event is never scanned for the
+   * literals of rules that cannot apply to it.
+   */
+  interface SourceView {
+    readonly index: LiteralIndex;
+    /** Literal id in `index` → literal id in the engine. */
+    readonly literals: Int32Array;
+    readonly unindexed: readonly number[];
+  }
+  const views = new Map<string, SourceView>();
+  const buildView = (matched: readonly number[]): SourceView => {
+    const ids = new Set<number>();
+    const viewUnindexed: number[] = [];
+    for (const source of matched) {
+      for (const ruleIndex of rulesOfSource[source] ?? []) {
+        const requirement = entries[ruleIndex]?.active.requirement;
+        if (requirement === null || requirement === undefined) {
+          viewUnindexed.push(ruleIndex);
+          continue;
+        }
+        for (const clause of requirement)
+          for (const literal of clause) {
+            const id = literalIds.get(literal);
+            if (id !== undefined) ids.add(id);
+          }
+      }
+    }
+    const literals = Int32Array.from([...ids].sort((a, b) => a - b));
+    return {
+      index: buildLiteralIndex([...literals].map((id) => literalTexts[id] ?? '')),
+      literals,
+      unindexed: viewUnindexed.sort((a, b) => a - b),
+    };
+  };
+  /** Views kept at most; past that, new combinations are built for the event and dropped. */
+  const MAX_VIEWS = 256;
 
   // Per-event scratch state, stamped with the event's serial number instead of cleared.
   const clauseStamp = new Uint32Array(clauseRule.length);
@@ -162,7 +207,6 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
   const ruleStamp = new Uint32Array(entries.length);
   const clausesMet = new Uint8Array(entries.length);
   const sourceStamp = new Uint32Array(sources.length);
-  const sourceResult = new Uint8Array(sources.length);
   let events = 0;
   let evaluations = 0;
   let matches = 0;
@@ -189,20 +233,40 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       const met = ruleStamp[ruleIndex] === serial ? (clausesMet[ruleIndex] ?? 0) + 1 : 1;
       ruleStamp[ruleIndex] = serial;
       clausesMet[ruleIndex] = met;
-      if (met === clauseCount[ruleIndex]) candidates.push(ruleIndex);
+      // A literal shared with rules of other log sources completes their clauses too.
+      if (
+        met === clauseCount[ruleIndex] &&
+        sourceStamp[entries[ruleIndex]?.sourceIndex ?? 0] === serial
+      )
+        candidates.push(ruleIndex);
     }
   };
+  let viewLiterals: Int32Array = new Int32Array(0);
+  const onViewLiteral = (id: number): void => {
+    onLiteral(viewLiterals[id] ?? 0);
+  };
+  let viewIndex: LiteralIndex | undefined;
   const scanLeaf = (leaf: string): void => {
-    index.scan(leaf, onLiteral);
+    viewIndex?.scan(leaf, onViewLiteral);
   };
 
   const match = (doc: unknown): ActiveRule[] => {
     serial = serial === 0xffffffff ? 1 : serial + 1;
     events++;
-    candidates = [...unindexed];
+    const matched = dispatch.sourcesOf(doc);
+    if (matched.length === 0) return [];
+    for (const source of matched) sourceStamp[source] = serial;
+    const key = matched.join(',');
+    let view = views.get(key);
+    if (!view) {
+      view = buildView(matched);
+      if (views.size < MAX_VIEWS) views.set(key, view);
+    }
+    candidates = [...view.unindexed];
+    viewLiterals = view.literals;
+    viewIndex = view.index;
     lowered.clear();
     visitLeaves(doc, scanLeaf);
-    const stamp = serial;
     let leaves: readonly string[] | undefined;
     if (candidates.length === 0) return [];
     candidates.sort((a, b) => a - b);
@@ -210,12 +274,6 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     for (const ruleIndex of candidates) {
       const entry = entries[ruleIndex];
       if (!entry) continue;
-      const source = entry.sourceIndex;
-      if (sourceStamp[source] !== stamp) {
-        sourceStamp[source] = stamp;
-        sourceResult[source] = matchesFilter(sources[source] ?? null, doc) ? 1 : 0;
-      }
-      if (sourceResult[source] === 0) continue;
       evaluations++;
       const context: MatchContext = {
         read: (field) => readCached(doc, entry.pathsOf(field)),
@@ -238,7 +296,8 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       indexedRules: entries.length - unindexed.length,
       literals: literalIds.size,
       clauses: clauseRule.length,
-      anchors: index.anchors,
+      anchors: buildLiteralIndex(literalTexts).anchors,
+      views: views.size,
       events,
       evaluations,
       matches,

@@ -1,8 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requireOrSkip, sharedTestdata } from '../../test/support/services.ts';
-import { loadRuleSources } from '../sigma/load-rules.ts';
+import { sigmaCorpus } from '../../test/support/sigma-corpus.ts';
 import { attackOf, ENTERPRISE_TACTICS, toTactic, toTechnique } from './attack.ts';
 
 describe('ATT&CK from Sigma tags', () => {
@@ -69,18 +66,11 @@ describe('ATT&CK from Sigma tags', () => {
 
 // The SigmaHQ corpus (../shared/testdata/sigma): every attack.* tag of every rule that loads is
 // a technique, a tactic, or one of the namespaces alerts leave out (groups, software, ...).
-const corpus = requireOrSkip('SigmaHQ rule corpus', sharedTestdata('sigma/rules'));
+const corpus = sigmaCorpus();
 
 describe.skipIf(corpus === undefined)('ATT&CK tags of the SigmaHQ corpus', () => {
   it('are all understood', () => {
-    const root = corpus ?? '';
-    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) =>
-      f.endsWith('.yml'),
-    );
-    const load = loadRuleSources(
-      files.map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') })),
-      { placeholders: new Map() },
-    );
+    const load = corpus?.load ?? { rules: [], correlations: [], problems: [] };
     const tags = new Set(
       load.rules.flatMap((r) => r.rule.meta.tags).filter((t) => t.startsWith('attack.')),
     );

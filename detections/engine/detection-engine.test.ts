@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectionStream } from '../../bench/fixtures/detection-stream.ts';
-import { requireOrSkip, sharedTestdata } from '../../test/support/services.ts';
+import { sigmaCorpus } from '../../test/support/sigma-corpus.ts';
 import { loadMappings, matchesFilter } from '../mappings/logsource-mapping.ts';
 import { evaluate } from '../sigma/detection-tree.ts';
 import { MISSING, readField, toFieldPath } from '../sigma/event-fields.ts';
@@ -93,18 +91,11 @@ describe('the detection engine', () => {
   });
 });
 
-const corpus = requireOrSkip('SigmaHQ rule corpus', sharedTestdata('sigma/rules'));
+const corpus = sigmaCorpus();
 
 describe.skipIf(corpus === undefined)('the prefilter over the SigmaHQ corpus', () => {
   it('never loses a match: the engine agrees with evaluating every rule on every event', () => {
-    const root = corpus ?? '';
-    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) =>
-      f.endsWith('.yml'),
-    );
-    const load = loadRuleSources(
-      files.map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') })),
-      { placeholders: new Map() },
-    );
+    const load = corpus?.load ?? { rules: [], correlations: [], problems: [] };
     const engine = createDetectionEngine({ rules: load.rules, mappings });
     let matches = 0;
     for (const doc of detectionStream(1200, 3)) {

@@ -1,22 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requireOrSkip, sharedTestdata } from '../../test/support/services.ts';
-import { loadRuleSources } from './load-rules.ts';
+import { sigmaCorpus } from '../../test/support/sigma-corpus.ts';
 import { UNSUPPORTED_FEATURES } from './unsupported-features.ts';
 
 // The SigmaHQ corpus (../shared/testdata/sigma, see its SOURCE.txt): every rule is compiled.
-const corpus = requireOrSkip('SigmaHQ rule corpus', sharedTestdata('sigma/rules'));
+const corpus = sigmaCorpus();
 
 describe.skipIf(corpus === undefined)('the SigmaHQ corpus', () => {
-  const root = corpus ?? '';
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.yml'))
-    .sort();
-  const load = loadRuleSources(
-    files.map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') })),
-    { placeholders: new Map() },
-  );
+  const root = corpus?.root ?? '';
+  const files = corpus?.files ?? [];
+  const load = corpus?.load ?? { rules: [], correlations: [], problems: [] };
 
   it('is all there (3,780 rule files)', () => {
     expect(files).toHaveLength(3780);

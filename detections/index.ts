@@ -21,7 +21,7 @@ export type {
 export { loadMappings, parseMappings } from './mappings/logsource-mapping.ts';
 export type { MappingSet, ResolvedLogsource } from './mappings/logsource-mapping.ts';
 export { readRuleSources } from './hunt/rule-files.ts';
-export { compileRuleSet } from './hunt/rule-set.ts';
+export { buildRuleSet, compileRuleSet, ruleRefOf } from './hunt/rule-set.ts';
 export type { FallbackRule, HuntRuleSet, RuleSetOptions } from './hunt/rule-set.ts';
 export type { LoadedCorrelation, RuleWarning } from './hunt/correlation-set.ts';
 export { checkRuleSet } from './hunt/rule-check.ts';
@@ -45,3 +45,26 @@ export type { RuleLevel } from './hunt/levels.ts';
 export { alertMigrations, createRelationalAlertStore } from './alerts/index.ts';
 export type { Alert, AlertStore, Severity } from './alerts/index.ts';
 export { alertRoutes } from './http/alert-routes.ts';
+export { createDetectionService } from './service/detection-service.ts';
+export type {
+  DetectionService,
+  DetectionServiceOptions,
+  DetectionSnapshot,
+  ReloadReport,
+  RuleDetail,
+  SwitchResult,
+} from './service/detection-service.ts';
+export type { RuleFilter, RuleInfo, RuleKind, RulePage } from './service/rule-catalog.ts';
+export { STARTER_PACK, STARTER_PACK_DIR } from './service/rule-dirs.ts';
+export type { RuleDir } from './service/rule-dirs.ts';
+export { ruleStateMigrations } from './service/rule-state-store.ts';
+export { toPlaceholders } from './service/placeholders.ts';
+export { testRule } from './service/rule-test.ts';
+export type {
+  RuleTestOptions,
+  RuleTestResult,
+  TestedCorrelation,
+  TestedEvent,
+  TestMatch,
+} from './service/rule-test.ts';
+export { detectionRoutes } from './http/detection-routes.ts';

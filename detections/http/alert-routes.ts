@@ -11,21 +11,9 @@ import { DetectionError } from '../errors.ts';
 import { MAX_ALERT_PAGE } from '../alerts/alert-store.ts';
 import type { AlertFilter, AlertStore } from '../alerts/alert-store.ts';
 import { toTactic, toTechnique } from '../alerts/attack.ts';
+import { listOf } from './list-param.ts';
 
 const KINDS = ['match', 'correlation'] as const;
-
-/** A list parameter: repeated (`?severity=high&severity=critical`), comma-separated, or both. */
-function listOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z
-    .union([z.string().max(256), z.array(z.string().max(256)).max(32)])
-    .transform((value) =>
-      (Array.isArray(value) ? value : [value])
-        .flatMap((item) => item.split(','))
-        .map((item) => item.trim())
-        .filter((item) => item !== ''),
-    )
-    .pipe(z.array(z.enum(values)).min(1, `one or more of ${values.join(', ')}`));
-}
 
 const time = z
   .string()

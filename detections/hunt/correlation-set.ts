@@ -8,6 +8,10 @@ export interface LoadedCorrelation extends RuleOrigin {
   readonly rule: CorrelationRule;
   /** The document's `author`, shown with its matches for attribution. */
   readonly author?: string;
+  /** The document's `status` (`experimental`, `stable`, ...), when it has one. */
+  readonly status?: string;
+  /** The document's `tags` (ATT&CK and others); the parsed rule does not carry them. */
+  readonly tags: readonly string[];
 }
 
 /** Something worth knowing about a rule that still loaded (a dangling reference, a reused id). */
@@ -24,6 +28,8 @@ export interface KnownRules {
 
 export interface CorrelationLoad {
   readonly correlations: readonly LoadedCorrelation[];
+  /** Correlations that parsed but were left out because `isDisabled` said so. */
+  readonly disabled: readonly LoadedCorrelation[];
   readonly problems: readonly RuleProblem[];
   readonly warnings: readonly RuleWarning[];
 }
@@ -33,10 +39,12 @@ export interface CorrelationLoad {
  * correlation engine refuses (a reference cycle, a chained field the inner rule does not provide),
  * becomes a located problem; the others load. A reference to a rule that is not there, or did not
  * load, is a warning: the correlation loads but that part of it never sees a match.
+ * Correlations `isDisabled` picks are parsed but left out (`disabled`); references to them warn.
  */
 export function loadCorrelations(
   documents: readonly CorrelationDocument[],
   known: KnownRules,
+  isDisabled: (correlation: LoadedCorrelation) => boolean = () => false,
 ): CorrelationLoad {
   const parsed: LoadedCorrelation[] = [];
   const problems: RuleProblem[] = [];
@@ -44,8 +52,16 @@ export function loadCorrelations(
     const value = document.value as Record<string, unknown>;
     const result = parseCorrelationRule(value);
     if (result.ok) {
-      const author = typeof value.author === 'string' ? { author: value.author } : {};
-      parsed.push({ file, line, rule: result.rule, ...author });
+      parsed.push({
+        file,
+        line,
+        rule: result.rule,
+        ...(typeof value.author === 'string' ? { author: value.author } : {}),
+        ...(typeof value.status === 'string' ? { status: value.status } : {}),
+        tags: Array.isArray(value.tags)
+          ? value.tags.filter((tag): tag is string => typeof tag === 'string')
+          : [],
+      });
       continue;
     }
     const first = result.issues[0];
@@ -59,7 +75,16 @@ export function loadCorrelations(
       ...(typeof value.id === 'string' ? { id: value.id } : {}),
     });
   }
-  const correlations = acceptedByEngine(parsed, problems);
+  const disabled = parsed.filter(isDisabled);
+  const failed = new Map(known.failed);
+  for (const { rule } of disabled) {
+    if (rule.id !== undefined) failed.set(rule.id, 'disabled');
+    if (rule.name !== undefined) failed.set(rule.name, 'disabled');
+  }
+  const correlations = acceptedByEngine(
+    parsed.filter((c) => !disabled.includes(c)),
+    problems,
+  );
   const provided = new Set(known.loaded);
   for (const { rule } of correlations) {
     if (rule.id !== undefined) provided.add(rule.id);
@@ -69,18 +94,18 @@ export function loadCorrelations(
   for (const { file, line, rule } of correlations) {
     for (const ref of rule.rules) {
       if (provided.has(ref)) continue;
-      const failed = known.failed.get(ref);
+      const why = failed.get(ref);
       warnings.push({
         file,
         line,
         message:
-          failed === undefined
+          why === undefined
             ? `correlation '${rule.title}' references '${ref}', which no rule that loaded provides (by id or name)`
-            : `correlation '${rule.title}' references '${ref}', which did not load (${failed})`,
+            : `correlation '${rule.title}' references '${ref}', which did not load (${why})`,
       });
     }
   }
-  return { correlations, problems, warnings };
+  return { correlations, disabled, problems, warnings };
 }
 
 /**

@@ -182,4 +182,49 @@ describe('checkRuleSet', () => {
       fallback: { rules: 1, logsources: [{ rules: 1 }] },
     });
   });
+
+  it('leaves disabled rules and correlations out of the engine, and warns about references to them', () => {
+    const base = rule('Base', 'id: 00000000-0000-4000-8000-0000000000b1\nname: base_rule\n');
+    const count = (title: string, extra: string) =>
+      `${extra}${correlation(title, '  type: event_count\n  rules: [base_rule]\n  timespan: 5m\n  condition: { gte: 3 }\n')}`;
+    const sources = [
+      { file: 'base.yml', text: base },
+      { file: 'other.yml', text: rule('Other') },
+      {
+        file: 'corr.yml',
+        text: [
+          count(
+            'Count',
+            'id: 00000000-0000-4000-8000-0000000000c1\nname: count_rule\nstatus: test\ntags: [attack.t1110]\n',
+          ),
+          count('Outer', 'name: outer\n').replace('[base_rule]', '[count_rule]'),
+        ].join('---\n'),
+      },
+    ];
+    const all = compileRuleSet(sources, { mappings });
+    expect(all.correlations[0]).toMatchObject({ status: 'test', tags: ['attack.t1110'] });
+    expect(all.disabledRules).toEqual([]);
+
+    const set = compileRuleSet(sources, {
+      mappings,
+      disabled: new Set([
+        '00000000-0000-4000-8000-0000000000b1',
+        'other.yml:1',
+        '00000000-0000-4000-8000-0000000000c1',
+      ]),
+    });
+    expect(set.engine.rules).toEqual([]);
+    expect(set.rules).toEqual([]);
+    expect(set.disabledRules.map((r) => r.rule.meta.title)).toEqual(['Base', 'Other']);
+    expect(set.disabledCorrelations.map((c) => c.rule.title)).toEqual(['Count']);
+    expect(set.correlations.map((c) => c.rule.title)).toEqual(['Outer']);
+    expect(set.problems).toEqual([]);
+    expect(set.warnings).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining(
+          "references 'count_rule', which did not load (disabled)",
+        ) as unknown,
+      }),
+    ]);
+  });
 });

@@ -2,7 +2,13 @@ import { createDetectionEngine } from '../engine/detection-engine.ts';
 import type { DetectionEngine } from '../engine/detection-engine.ts';
 import type { MappingSet } from '../mappings/logsource-mapping.ts';
 import { loadRuleSources } from '../sigma/load-rules.ts';
-import type { LoadedRule, RuleOrigin, RuleProblem, RuleSource } from '../sigma/load-rules.ts';
+import type {
+  LoadedRule,
+  RuleLoad,
+  RuleOrigin,
+  RuleProblem,
+  RuleSource,
+} from '../sigma/load-rules.ts';
 import { loadCorrelations } from './correlation-set.ts';
 import type { LoadedCorrelation, RuleWarning } from './correlation-set.ts';
 
@@ -10,6 +16,12 @@ export interface RuleSetOptions {
   readonly mappings: MappingSet;
   /** Values of `%name%` placeholders for the `expand` modifier (name without the `%`). */
   readonly placeholders?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * References of rules and correlations to leave out of the engine and the correlations: a
+   * rule's or correlation's `id`, else its `file:line` (see `ruleRefOf`). They still compile, and
+   * are listed in `disabledRules` and `disabledCorrelations`.
+   */
+  readonly disabled?: ReadonlySet<string>;
 }
 
 /** A rule on the generic logsource fallback: no mapping file declares its logsource. */
@@ -23,6 +35,7 @@ export interface FallbackRule extends RuleOrigin {
 export interface HuntRuleSet {
   /** Rule files read. */
   readonly files: number;
+  /** The detection rules the engine runs (disabled ones left out). */
   readonly rules: readonly LoadedRule[];
   readonly engine: DetectionEngine;
   readonly correlations: readonly LoadedCorrelation[];
@@ -30,6 +43,18 @@ export interface HuntRuleSet {
   readonly problems: readonly RuleProblem[];
   readonly warnings: readonly RuleWarning[];
   readonly fallbacks: readonly FallbackRule[];
+  /** Detection rules that compiled but `disabled` left out of the engine. */
+  readonly disabledRules: readonly LoadedRule[];
+  /** Correlation rules that parsed but `disabled` left out. */
+  readonly disabledCorrelations: readonly LoadedCorrelation[];
+}
+
+/**
+ * How a rule or correlation is referred to (by alerts, by `disabled`, by the rule routes): its
+ * `id`, else where it is, `file:line`. The engine's `ActiveRule.ref` is the same.
+ */
+export function ruleRefOf(id: string | undefined, origin: RuleOrigin): string {
+  return id ?? `${origin.file}:${String(origin.line)}`;
 }
 
 /**
@@ -41,14 +66,27 @@ export function compileRuleSet(
   options: RuleSetOptions,
 ): HuntRuleSet {
   const load = loadRuleSources(sources, { placeholders: options.placeholders ?? new Map() });
+  return buildRuleSet(load, sources.length, options);
+}
+
+/**
+ * The second half of `compileRuleSet`: a rule set from rules already compiled (`loadRuleSources`),
+ * so that the same corpus can be assembled again with other rules disabled without parsing it
+ * again. `options.placeholders` is not used here (it applies when compiling).
+ */
+export function buildRuleSet(load: RuleLoad, files: number, options: RuleSetOptions): HuntRuleSet {
+  const disabled = options.disabled ?? new Set<string>();
+  const isDisabled = (id: string | undefined, origin: RuleOrigin): boolean =>
+    disabled.size > 0 && disabled.has(ruleRefOf(id, origin));
+  const rules = load.rules.filter((entry) => !isDisabled(entry.rule.meta.id, entry));
+  const disabledRules = load.rules.filter((entry) => isDisabled(entry.rule.meta.id, entry));
+
   const loaded = new Set<string>();
   const warnings: RuleWarning[] = [];
   const firstWithId = new Map<string, LoadedRule>();
   for (const entry of load.rules) {
-    const { id, name } = entry.rule.meta;
-    if (name !== undefined) loaded.add(name);
+    const { id } = entry.rule.meta;
     if (id === undefined) continue;
-    loaded.add(id);
     const first = firstWithId.get(id);
     if (first === undefined) firstWithId.set(id, entry);
     else
@@ -58,6 +96,11 @@ export function compileRuleSet(
         message: `id ${id} is also the id of ${first.file}:${String(first.line)}; matches of both are counted together`,
       });
   }
+  for (const entry of rules) {
+    const { id, name } = entry.rule.meta;
+    if (name !== undefined) loaded.add(name);
+    if (id !== undefined) loaded.add(id);
+  }
   const failed = new Map<string, string>();
   for (const problem of load.problems)
     if (problem.id !== undefined)
@@ -65,10 +108,17 @@ export function compileRuleSet(
         problem.id,
         problem.kind === 'invalid' ? 'invalid' : `unsupported: ${problem.feature}`,
       );
-  const correlations = loadCorrelations(load.correlations, { loaded, failed });
+  for (const entry of disabledRules) {
+    const { id, name } = entry.rule.meta;
+    if (id !== undefined && !loaded.has(id)) failed.set(id, 'disabled');
+    if (name !== undefined && !loaded.has(name)) failed.set(name, 'disabled');
+  }
+  const correlations = loadCorrelations(load.correlations, { loaded, failed }, (c) =>
+    isDisabled(c.rule.id, c),
+  );
 
   const fallbacks: FallbackRule[] = [];
-  for (const entry of load.rules) {
+  for (const entry of rules) {
     const resolved = options.mappings.resolve(entry.rule.meta.logsource);
     if (resolved.fallback)
       fallbacks.push({
@@ -82,13 +132,15 @@ export function compileRuleSet(
     (a, b) => compare(a.file, b.file) || a.line - b.line,
   );
   return {
-    files: sources.length,
-    rules: load.rules,
-    engine: createDetectionEngine({ rules: load.rules, mappings: options.mappings }),
+    files,
+    rules,
+    engine: createDetectionEngine({ rules, mappings: options.mappings }),
     correlations: correlations.correlations,
     problems,
     warnings: [...warnings, ...correlations.warnings],
     fallbacks,
+    disabledRules,
+    disabledCorrelations: correlations.disabled,
   };
 }
 

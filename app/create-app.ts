@@ -46,8 +46,19 @@ import {
 import type { Metrics } from '../platform/metrics/index.ts';
 import { createSecretScanner } from '../platform/redaction/index.ts';
 import type { RelationalStore } from '../platform/storage/index.ts';
-import { alertMigrations, alertRoutes, createRelationalAlertStore } from '../detections/index.ts';
-import type { AlertStore } from '../detections/index.ts';
+import {
+  alertMigrations,
+  alertRoutes,
+  createDetectionService,
+  createRelationalAlertStore,
+  DetectionError,
+  detectionRoutes,
+  loadMappings,
+  ruleStateMigrations,
+  STARTER_PACK,
+  toPlaceholders,
+} from '../detections/index.ts';
+import type { AlertStore, DetectionService } from '../detections/index.ts';
 import { createSiem, createSqliteEventStore, siemMigrations } from '../siem/index.ts';
 import type { IngestHook, Siem, SyslogServer } from '../siem/index.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -84,6 +95,8 @@ export interface App {
   readonly relational: RelationalStore;
   readonly siem: Siem;
   readonly alerts: AlertStore;
+  /** The detection rules: the engine snapshot to evaluate with, rule management, reload. */
+  readonly detections: DetectionService;
   readonly tokens: ApiTokens;
   readonly identity: Identity;
   readonly audit: AuditLog;
@@ -124,12 +137,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...secretsMigrations,
       ...siemMigrations,
       ...alertMigrations,
+      ...ruleStateMigrations,
     ]);
   } catch (err) {
     await relational.close();
     throw err;
   }
   const alerts = createRelationalAlertStore({ store: relational });
+  const detections = await openDetections(config, relational, clock, logger).catch(
+    async (err: unknown) => {
+      await relational.close();
+      throw err;
+    },
+  );
   const events = await createSqliteEventStore({
     path: eventStorePath(dataDir),
     durability: config.events.durability,
@@ -238,6 +258,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     relational,
     siem,
     alerts,
+    detections,
     tokens,
     identity,
     audit,
@@ -281,6 +302,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...secretRoutes(secretStore),
           ...siem.routes,
           ...alertRoutes({ store: alerts, clock }),
+          ...detectionRoutes({ service: detections }),
         ],
         fallbackRoutes: siem.elasticsearchRoutes({
           installationId: secrets.installationId,
@@ -355,6 +377,47 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   };
   return app;
+}
+
+/**
+ * The detection rules: the starter pack (unless `detections.starterPack` is false), then the
+ * configured directories, with their stored switches. A configured directory that cannot be read
+ * stops the start naming the setting, as an unreadable TLS file does.
+ */
+async function openDetections(
+  config: Config,
+  relational: RelationalStore,
+  clock: Clock,
+  logger: Logger,
+): Promise<DetectionService> {
+  const { ruleDirs, starterPack, placeholders } = config.detections;
+  try {
+    return await createDetectionService({
+      ruleDirs: [...(starterPack ? [STARTER_PACK] : []), ...ruleDirs],
+      mappings: loadMappings(),
+      placeholders: toPlaceholders(placeholders),
+      relational,
+      clock,
+      logger,
+    });
+  } catch (cause) {
+    if (!(cause instanceof DetectionError)) throw cause;
+    const key =
+      cause.code === 'DETECTION_RELOAD_FAILED'
+        ? 'detections.ruleDirs'
+        : cause.code === 'DETECTION_INVALID_REQUEST'
+          ? 'detections.placeholders'
+          : undefined;
+    if (key === undefined) throw cause;
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      `invalid configuration:\n  - ${key}: ${cause.message}`,
+      {
+        cause,
+        issues: [{ path: key, message: cause.message }],
+      },
+    );
+  }
 }
 
 /** Single sign-on settings, when an OIDC issuer is configured. */

@@ -167,6 +167,21 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    detections: z
+      .object({
+        ruleDirs: commaList(z.string().trim().min(1)).default([]),
+        starterPack: booleanLike().default(true),
+        placeholders: commaList(
+          z
+            .string()
+            .regex(
+              /^%?[^%\s=]+%?=/,
+              'expected name=value (e.g. Workstations=WKS-042); repeat a name for several values',
+            ),
+        ).default([]),
+      })
+      .strict()
+      .prefault({}),
     syslog: z
       .object({
         tcp: listenAddress.default(''),
@@ -398,6 +413,21 @@ export const envBindings: readonly {
     env: 'SECOPS_EVENTS_DURABILITY',
     key: 'events.durability',
     doc: '`full` fsyncs each commit before acknowledging; `normal` survives a process crash but not power loss.',
+  },
+  {
+    env: 'SECOPS_DETECTIONS_RULE_DIRS',
+    key: 'detections.ruleDirs',
+    doc: 'Comma-separated directories of Sigma rules (recursive `.yml`/`.yaml`, e.g. a SigmaHQ checkout) loaded after the starter pack; `secops rules reload` reads them again.',
+  },
+  {
+    env: 'SECOPS_DETECTIONS_STARTER_PACK',
+    key: 'detections.starterPack',
+    doc: 'Load the shipped starter rule pack (`detections/packs/starter`).',
+  },
+  {
+    env: 'SECOPS_DETECTIONS_PLACEHOLDERS',
+    key: 'detections.placeholders',
+    doc: 'Values of Sigma `expand` placeholders, comma-separated `name=value` (repeat a name for several values); a rule using a placeholder without a value does not load.',
   },
   {
     env: 'SECOPS_SYSLOG_TCP',

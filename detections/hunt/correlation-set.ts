@@ -1,6 +1,6 @@
 import { isSecOpsError } from '../../platform/errors/index.ts';
 import { createCorrelationEngine, parseCorrelationRule } from '../sigma/correlation/index.ts';
-import type { CorrelationRule } from '../sigma/correlation/index.ts';
+import type { BaseMatch, CorrelationMatch, CorrelationRule } from '../sigma/correlation/index.ts';
 import type { CorrelationDocument, RuleOrigin, RuleProblem } from '../sigma/load-rules.ts';
 
 /** A correlation rule that parsed, with where it came from. */
@@ -144,4 +144,31 @@ function acceptedByEngine(
     });
   }
   return accepted;
+}
+
+/** A correlation match with the loaded correlation it belongs to. */
+export interface ReplayedCorrelation {
+  readonly match: CorrelationMatch;
+  readonly correlation: LoadedCorrelation;
+}
+
+/**
+ * Feeds base-rule matches collected from a whole input to the correlation rules in event-time
+ * order (matches at the same time keep the order they were found in), then closes every window.
+ */
+export function replayCorrelations(
+  correlations: readonly LoadedCorrelation[],
+  pending: BaseMatch[],
+  readField: (doc: unknown, field: string, base: BaseMatch['rule']) => unknown,
+): ReplayedCorrelation[] {
+  if (correlations.length === 0) return [];
+  const byRule = new Map(correlations.map((c) => [c.rule, c]));
+  const engine = createCorrelationEngine({ rules: correlations.map((c) => c.rule), readField });
+  pending.sort((a, b) => a.timestamp - b.timestamp);
+  const found = pending.flatMap((match) => engine.observe(match));
+  found.push(...engine.flush(Number.MAX_SAFE_INTEGER));
+  return found.flatMap((match) => {
+    const correlation = byRule.get(match.rule);
+    return correlation ? [{ match, correlation }] : [];
+  });
 }

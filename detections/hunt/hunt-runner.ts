@@ -3,14 +3,16 @@ import { readFileRecords } from '../../siem/index.ts';
 import type { FileLayout, ParserId } from '../../siem/index.ts';
 import type { ActiveRule } from '../engine/detection-engine.ts';
 import { DetectionError } from '../errors.ts';
-import { createCorrelationEngine, isStandaloneSuppressed } from '../sigma/correlation/index.ts';
+import { isStandaloneSuppressed } from '../sigma/correlation/index.ts';
 import type { BaseMatch, CorrelationMatch } from '../sigma/correlation/index.ts';
+import { replayCorrelations } from './correlation-set.ts';
 import type { LoadedCorrelation } from './correlation-set.ts';
 import { toHuntEvents } from './hunt-events.ts';
 import type { HuntEvent } from './hunt-events.ts';
 import { levelRank } from './levels.ts';
 import type { RuleLevel } from './levels.ts';
 import { reason } from './rule-files.ts';
+import { ruleRefOf } from './rule-set.ts';
 import type { HuntRuleSet } from './rule-set.ts';
 
 /** A log file (or stdin) to hunt in. Opened when its turn comes. */
@@ -224,27 +226,17 @@ export async function runHunt(
     bytesBefore += bytesRead;
   }
 
-  if (correlationRules.length > 0) {
-    const byRule = new Map(ruleSet.correlations.map((c) => [c.rule, c]));
-    const engine = createCorrelationEngine({
-      rules: correlationRules,
-      // The kept documents are projections: field name → value, already read per base rule.
-      readField: (doc, field) => (doc as ReadonlyMap<string, unknown>).get(field),
-    });
-    // Stable: matches at the same time keep the order they were found in.
-    pending.sort((a, b) => a.timestamp - b.timestamp);
-    const found = pending.flatMap((match) => engine.observe(match));
-    found.push(...engine.flush(Number.MAX_SAFE_INTEGER));
-    for (const match of found) {
-      const loaded = byRule.get(match.rule);
-      if (!loaded) continue;
-      const ref = match.rule.id ?? `${loaded.file}:${String(loaded.line)}`;
-      report('correlation', ref, match.rule.title, match.rule.level, match.suppressed, () => ({
-        kind: 'correlation',
-        rule: loaded,
-        match,
-      }));
-    }
+  // The kept documents are projections: field name → value, already read per base rule.
+  const replayed = replayCorrelations(ruleSet.correlations, pending, (doc, field) =>
+    (doc as ReadonlyMap<string, unknown>).get(field),
+  );
+  for (const { match, correlation: loaded } of replayed) {
+    const ref = ruleRefOf(match.rule.id, loaded);
+    report('correlation', ref, match.rule.title, match.rule.level, match.suppressed, () => ({
+      kind: 'correlation',
+      rule: loaded,
+      match,
+    }));
   }
 
   return {

@@ -2,9 +2,10 @@ import { parseRecord } from '../../siem/index.ts';
 import type { ParserId, RawRecord } from '../../siem/index.ts';
 import type { ActiveRule } from '../engine/detection-engine.ts';
 import { isoTime } from '../hunt/match-record.ts';
+import { replayCorrelations } from '../hunt/correlation-set.ts';
 import { compileRuleSet, ruleRefOf } from '../hunt/rule-set.ts';
 import type { MappingSet } from '../mappings/logsource-mapping.ts';
-import { createCorrelationEngine, isStandaloneSuppressed } from '../sigma/correlation/index.ts';
+import { isStandaloneSuppressed } from '../sigma/correlation/index.ts';
 import type { BaseMatch, CorrelationType } from '../sigma/correlation/index.ts';
 
 export interface RuleTestOptions {
@@ -148,37 +149,23 @@ export function testRule(
     };
   });
 
-  const correlations: TestedCorrelation[] = [];
-  if (correlationRules.length > 0) {
-    const byRule = new Map(set.correlations.map((c) => [c.rule, c]));
-    const engine = createCorrelationEngine({
-      rules: correlationRules,
-      readField: (match, field) => {
-        const { rule, doc } = match as { rule: ActiveRule; doc: unknown };
-        const value = rule.readField(doc, field);
-        return typeof value === 'symbol' ? undefined : value;
-      },
-    });
-    pending.sort((a, b) => a.timestamp - b.timestamp);
-    const found = pending.flatMap((match) => engine.observe(match));
-    found.push(...engine.flush(Number.MAX_SAFE_INTEGER));
-    for (const match of found) {
-      const loaded = byRule.get(match.rule);
-      if (!loaded) continue;
-      correlations.push({
-        id: ruleRefOf(match.rule.id, loaded),
-        title: match.rule.title,
-        ...(match.rule.level !== undefined ? { level: match.rule.level } : {}),
-        type: match.rule.type,
-        groupBy: match.groupBy,
-        value: match.value,
-        eventIndexes: [...new Set(match.eventIds.map((id) => Number(id.split('#')[0])))],
-        firstTimestamp: isoTime(match.firstTimestamp),
-        lastTimestamp: isoTime(match.lastTimestamp),
-        alerts: !match.suppressed,
-      });
-    }
-  }
+  const replayed = replayCorrelations(set.correlations, pending, (match, field) => {
+    const { rule, doc } = match as { rule: ActiveRule; doc: unknown };
+    const value = rule.readField(doc, field);
+    return typeof value === 'symbol' ? undefined : value;
+  });
+  const correlations: TestedCorrelation[] = replayed.map(({ match, correlation: loaded }) => ({
+    id: ruleRefOf(match.rule.id, loaded),
+    title: match.rule.title,
+    ...(match.rule.level !== undefined ? { level: match.rule.level } : {}),
+    type: match.rule.type,
+    groupBy: match.groupBy,
+    value: match.value,
+    eventIndexes: [...new Set(match.eventIds.map((id) => Number(id.split('#')[0])))],
+    firstTimestamp: isoTime(match.firstTimestamp),
+    lastTimestamp: isoTime(match.lastTimestamp),
+    alerts: !match.suppressed,
+  }));
 
   return {
     rules: [

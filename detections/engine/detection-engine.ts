@@ -120,11 +120,7 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       line: loaded.line,
       logsource: resolved.key,
       requirement: requirementOf(loaded.rule.detection, literalUse),
-      readField: (doc, field) =>
-        readFirst(
-          doc,
-          pathsOf(field).map((p) => p.path),
-        ),
+      readField: (doc, field) => readFirst(doc, pathsOf(field)),
     };
     return { active, detection: loaded.rule.detection, sourceIndex: index, pathsOf };
   });
@@ -288,6 +284,8 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     return found;
   };
 
+  // Reported only: the trigram anchors an index over every literal would have (computed once).
+  let anchors: number | undefined;
   return {
     match,
     rules: entries.map((e) => e.active),
@@ -296,7 +294,7 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       indexedRules: entries.length - unindexed.length,
       literals: literalIds.size,
       clauses: clauseRule.length,
-      anchors: buildLiteralIndex(literalTexts).anchors,
+      anchors: (anchors ??= buildLiteralIndex(literalTexts).anchors),
       views: views.size,
       events,
       evaluations,
@@ -305,8 +303,9 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
   };
 }
 
-function readFirst(doc: unknown, paths: readonly FieldPath[]): unknown {
-  for (const path of paths) {
+/** Uncached read (outside `match`, the per-event cache belongs to no event). */
+function readFirst(doc: unknown, paths: readonly CachedPath[]): unknown {
+  for (const { path } of paths) {
     const value = readField(doc, path);
     if (value !== MISSING) return value;
   }

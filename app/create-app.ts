@@ -51,6 +51,7 @@ import {
   alertRoutes,
   createDetectionService,
   createRelationalAlertStore,
+  createStreamingDetections,
   DetectionError,
   detectionRoutes,
   loadMappings,
@@ -58,7 +59,7 @@ import {
   STARTER_PACK,
   toPlaceholders,
 } from '../detections/index.ts';
-import type { AlertStore, DetectionService } from '../detections/index.ts';
+import type { AlertStore, DetectionService, StreamingDetections } from '../detections/index.ts';
 import { createSiem, createSqliteEventStore, siemMigrations } from '../siem/index.ts';
 import type { IngestHook, Siem, SyslogServer } from '../siem/index.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -97,6 +98,8 @@ export interface App {
   readonly alerts: AlertStore;
   /** The detection rules: the engine snapshot to evaluate with, rule management, reload. */
   readonly detections: DetectionService;
+  /** Detection on the ingest path (absent with `detections.streaming: false`). */
+  readonly streaming: StreamingDetections | undefined;
   readonly tokens: ApiTokens;
   readonly identity: Identity;
   readonly audit: AuditLog;
@@ -160,6 +163,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw err;
   });
 
+  const streaming = config.detections.streaming
+    ? createStreamingDetections({
+        snapshot: () => detections.current(),
+        events,
+        alerts,
+        ids,
+        clock,
+        logger,
+        metrics,
+        latenessMs: config.detections.correlationLatenessSeconds * 1000,
+      })
+    : undefined;
+  const hooks = [...(streaming ? [streaming.hook] : []), ...(options.ingestHooks ?? [])];
+
   const siem = createSiem({
     relational,
     events,
@@ -169,7 +186,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     logger,
     ingest: config.ingest,
-    ...(options.ingestHooks ? { hooks: options.ingestHooks } : {}),
+    hooks,
   });
   const tokens = createApiTokens({ store: relational, clock, ids });
   const access = createAccessStore({ store: relational, clock, ids });
@@ -259,6 +276,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     siem,
     alerts,
     detections,
+    streaming,
     tokens,
     identity,
     audit,
@@ -272,6 +290,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await maintainIdentity();
       const secrets = await bootstrap({ config, relational, tokens, sources: siem.sources });
       if (secrets.created && options.onBootstrap) options.onBootstrap(secrets);
+      // Alerts a previous run committed but did not relay reach the alert store first.
+      await streaming?.start();
 
       const api = createApi({
         logger,
@@ -367,6 +387,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const closed = server ? closeServer(server, grace) : Promise.resolve();
         await Promise.all([closed, syslog?.stop({ drainMs: grace })]);
         await siem.pipeline.drain();
+        await streaming?.stop();
         await signCheckpoint();
         await events.close();
         await rateLimitStore.close();

@@ -68,3 +68,10 @@ export type {
   TestMatch,
 } from './service/rule-test.ts';
 export { detectionRoutes } from './http/detection-routes.ts';
+export { createStreamingDetections } from './stream/streaming-detections.ts';
+export type {
+  StreamingDetections,
+  StreamingDetectionsOptions,
+} from './stream/streaming-detections.ts';
+export { ALERT_TOPIC } from './stream/stream-detector.ts';
+export { DEAD_ALERT_TOPIC } from './stream/alert-relay.ts';

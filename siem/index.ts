@@ -21,9 +21,13 @@ export type {
   TermsResult,
   DateHistogramBucket,
   RetentionResult,
+  AppendStatus,
+  OutboxRecord,
+  OutboxEntry,
 } from './events/event-store.ts';
 export { createIngestPipeline } from './ingest/ingest-pipeline.ts';
 export type {
+  HookResult,
   IngestHook,
   IngestItem,
   IngestOptions,

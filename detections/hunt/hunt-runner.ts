@@ -3,8 +3,8 @@ import { readFileRecords } from '../../siem/index.ts';
 import type { FileLayout, ParserId } from '../../siem/index.ts';
 import type { ActiveRule } from '../engine/detection-engine.ts';
 import { DetectionError } from '../errors.ts';
-import { isStandaloneSuppressed } from '../sigma/correlation/index.ts';
 import type { BaseMatch, CorrelationMatch } from '../sigma/correlation/index.ts';
+import { correlationFeed, readProjected } from './correlation-feed.ts';
 import { replayCorrelations } from './correlation-set.ts';
 import type { LoadedCorrelation } from './correlation-set.ts';
 import { toHuntEvents } from './hunt-events.ts';
@@ -111,13 +111,8 @@ export async function runHunt(
 ): Promise<HuntSummary> {
   const { ruleSet } = options;
   const minRank = options.minLevel === undefined ? 0 : levelRank(options.minLevel);
-  const correlationRules = ruleSet.correlations.map((c) => c.rule);
-  const referenced = new Set(correlationRules.flatMap((rule) => rule.rules));
-  const correlationFields = fieldsReadByCorrelations(ruleSet.correlations);
+  const feed = correlationFeed(ruleSet.correlations);
   const shownFieldsOf = shownFields(ruleSet);
-  const suppressedRules = new Set(
-    ruleSet.engine.rules.filter((rule) => isStandaloneSuppressed(rule.meta, correlationRules)),
-  );
   const counts = new Map<string, { -readonly [K in keyof RuleCount]: RuleCount[K] }>();
   const totals = { records: 0, events: 0, rejected: 0, matches: 0, suppressed: 0, belowLevel: 0 };
   const pending: BaseMatch[] = [];
@@ -185,22 +180,14 @@ export async function runHunt(
           for (const event of prepared.events) {
             totals.events++;
             for (const rule of ruleSet.engine.match(event.doc)) {
-              if (
-                (rule.meta.id !== undefined && referenced.has(rule.meta.id)) ||
-                (rule.meta.name !== undefined && referenced.has(rule.meta.name))
-              )
-                pending.push({
-                  rule: { id: rule.meta.id, name: rule.meta.name },
-                  eventId: event.id,
-                  timestamp: event.timestamp,
-                  doc: project(rule, event.doc, correlationFields),
-                });
+              const base = feed.baseMatch(rule, event.id, event.timestamp, event.doc);
+              if (base) pending.push(base);
               report(
                 'rule',
                 rule.ref,
                 rule.meta.title,
                 rule.meta.level,
-                suppressedRules.has(rule),
+                !feed.reports(rule),
                 () => ({
                   kind: 'rule',
                   rule,
@@ -227,9 +214,7 @@ export async function runHunt(
   }
 
   // The kept documents are projections: field name → value, already read per base rule.
-  const replayed = replayCorrelations(ruleSet.correlations, pending, (doc, field) =>
-    (doc as ReadonlyMap<string, unknown>).get(field),
-  );
+  const replayed = replayCorrelations(ruleSet.correlations, pending, readProjected);
   for (const { match, correlation: loaded } of replayed) {
     const ref = ruleRefOf(match.rule.id, loaded);
     report('correlation', ref, match.rule.title, match.rule.level, match.suppressed, () => ({
@@ -248,30 +233,7 @@ export async function runHunt(
   };
 }
 
-/** Every field name a correlation may read from a base rule's event, aliases resolved. */
-function fieldsReadByCorrelations(correlations: readonly LoadedCorrelation[]): readonly string[] {
-  const fields = new Set<string>();
-  for (const { rule } of correlations) {
-    for (const field of [...rule.groupBy, ...rule.condition.fields]) fields.add(field);
-    for (const mapping of Object.values(rule.aliases))
-      for (const field of Object.values(mapping)) fields.add(field);
-  }
-  return [...fields];
-}
-
 /** What a correlation needs of a matched event: the fields it reads, mapped by the base rule. */
-function project(
-  rule: ActiveRule,
-  doc: unknown,
-  fields: readonly string[],
-): ReadonlyMap<string, unknown> {
-  const values = new Map<string, unknown>();
-  for (const field of fields) {
-    const value = rule.readField(doc, field);
-    if (typeof value !== 'symbol') values.set(field, value);
-  }
-  return values;
-}
 
 /** The fields shown with a rule's matches: its `fields:`, else those its detection reads. */
 function shownFields(ruleSet: HuntRuleSet): (rule: ActiveRule) => readonly string[] {

@@ -1,11 +1,10 @@
 import { parseRecord } from '../../siem/index.ts';
 import type { ParserId, RawRecord } from '../../siem/index.ts';
-import type { ActiveRule } from '../engine/detection-engine.ts';
 import { isoTime } from '../hunt/match-record.ts';
+import { correlationFeed, readProjected } from '../hunt/correlation-feed.ts';
 import { replayCorrelations } from '../hunt/correlation-set.ts';
 import { compileRuleSet, ruleRefOf } from '../hunt/rule-set.ts';
 import type { MappingSet } from '../mappings/logsource-mapping.ts';
-import { isStandaloneSuppressed } from '../sigma/correlation/index.ts';
 import type { BaseMatch, CorrelationType } from '../sigma/correlation/index.ts';
 
 export interface RuleTestOptions {
@@ -109,9 +108,7 @@ export function testRule(
     mappings: options.mappings,
     ...(options.placeholders !== undefined ? { placeholders: options.placeholders } : {}),
   });
-  const correlationRules = set.correlations.map((c) => c.rule);
-  const alertsAlone = (rule: ActiveRule) => !isStandaloneSuppressed(rule.meta, correlationRules);
-  const referenced = new Set(correlationRules.flatMap((rule) => rule.rules));
+  const feed = correlationFeed(set.correlations);
 
   const rejected: { index: number; message: string }[] = [];
   const prepared: Prepared[] = [];
@@ -125,14 +122,9 @@ export function testRule(
   const tested: TestedEvent[] = prepared.map((event) => {
     const rules = set.engine.match(event.doc);
     for (const rule of rules) {
-      const { id, name } = rule.meta;
-      if ((id !== undefined && referenced.has(id)) || (name !== undefined && referenced.has(name)))
-        pending.push({
-          rule: { id, name },
-          eventId: `${String(event.index)}#${String(event.document)}`,
-          timestamp: event.timestamp,
-          doc: { rule, doc: event.doc },
-        });
+      const eventId = `${String(event.index)}#${String(event.document)}`;
+      const base = feed.baseMatch(rule, eventId, event.timestamp, event.doc);
+      if (base) pending.push(base);
     }
     return {
       index: event.index,
@@ -143,17 +135,13 @@ export function testRule(
         id: rule.ref,
         title: rule.meta.title,
         ...(rule.meta.level !== undefined ? { level: rule.meta.level } : {}),
-        alerts: alertsAlone(rule),
+        alerts: feed.reports(rule),
       })),
       ...(options.parser !== undefined ? { ecs: event.doc } : {}),
     };
   });
 
-  const replayed = replayCorrelations(set.correlations, pending, (match, field) => {
-    const { rule, doc } = match as { rule: ActiveRule; doc: unknown };
-    const value = rule.readField(doc, field);
-    return typeof value === 'symbol' ? undefined : value;
-  });
+  const replayed = replayCorrelations(set.correlations, pending, readProjected);
   const correlations: TestedCorrelation[] = replayed.map(({ match, correlation: loaded }) => ({
     id: ruleRefOf(match.rule.id, loaded),
     title: match.rule.title,

@@ -179,6 +179,8 @@ export const configSchema = z
               'expected name=value (e.g. Workstations=WKS-042); repeat a name for several values',
             ),
         ).default([]),
+        streaming: booleanLike().default(true),
+        correlationLatenessSeconds: numberLike(z.number().int().min(0).max(86_400)).default(60),
       })
       .strict()
       .prefault({}),
@@ -428,6 +430,16 @@ export const envBindings: readonly {
     env: 'SECOPS_DETECTIONS_PLACEHOLDERS',
     key: 'detections.placeholders',
     doc: 'Values of Sigma `expand` placeholders, comma-separated `name=value` (repeat a name for several values); a rule using a placeholder without a value does not load.',
+  },
+  {
+    env: 'SECOPS_DETECTIONS_STREAMING',
+    key: 'detections.streaming',
+    doc: 'Evaluate the rules on every ingested event and raise alerts (committed with the events). `false` stores events without detection.',
+  },
+  {
+    env: 'SECOPS_DETECTIONS_CORRELATION_LATENESS_SECONDS',
+    key: 'detections.correlationLatenessSeconds',
+    doc: 'Event time a correlation window that is evaluated when it closes (`lt`, `eq`, averages, percentiles) waits for late events after the newest event of its tenant.',
   },
   {
     env: 'SECOPS_SYSLOG_TCP',

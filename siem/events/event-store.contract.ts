@@ -211,6 +211,54 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('outbox', () => {
+      const record = (key: string, topic = 'alerts') => ({ topic, key, payload: `{"k":"${key}"}` });
+
+      it('commits records with the batch, keeps them per topic in commit order until acknowledged', async () => {
+        const at = CONTRACT_NOW - 8 * DAY;
+        await store.append([ev('ob-1', at)], [record('a'), record('x', 'other')]);
+        await store.append([ev('ob-2', at + 1)], [record('b'), record('c')]);
+        const held = await store.readOutbox('alerts', 10);
+        expect(held.map((r) => r.key)).toEqual(['a', 'b', 'c']);
+        expect(held[0]).toMatchObject({ topic: 'alerts', payload: '{"k":"a"}' });
+        expect(held.map((r) => r.seq)).toEqual([...held.map((r) => r.seq)].sort((x, y) => x - y));
+        expect((await store.readOutbox('alerts', 2)).map((r) => r.key)).toEqual(['a', 'b']);
+
+        await store.ackOutbox('alerts', [held[0]!.seq, held[1]!.seq, 987_654_321]);
+        expect((await store.readOutbox('alerts', 10)).map((r) => r.key)).toEqual(['c']);
+        // Acknowledging one topic leaves the others alone.
+        expect((await store.readOutbox('other', 10)).map((r) => r.key)).toEqual(['x']);
+        await store.ackOutbox('alerts', [held[2]!.seq]);
+        await store.ackOutbox(
+          'other',
+          (await store.readOutbox('other', 10)).map((r) => r.seq),
+        );
+        expect(await store.readOutbox('alerts', 10)).toEqual([]);
+      });
+
+      it('stores a key held already once, and commits records without events', async () => {
+        // A re-sent batch raises the same records: they are stored once.
+        const again = ev('ob-3', CONTRACT_NOW - 8 * DAY + 2);
+        expect(await store.append([again], [record('k1')])).toEqual(['created']);
+        expect(await store.append([again], [record('k1'), record('k2')])).toEqual(['duplicate']);
+        expect(await store.append([], [record('k3')])).toEqual([]);
+        const held = await store.readOutbox('alerts', 10);
+        expect(held.map((r) => r.key)).toEqual(['k1', 'k2', 'k3']);
+        await store.ackOutbox(
+          'alerts',
+          held.map((r) => r.seq),
+        );
+      });
+
+      it('stores no record of a batch it refuses', async () => {
+        const orphan = { ...ev('ob-4', CONTRACT_NOW - 8 * DAY + 3), tenantId: '' };
+        await expect(store.append([orphan], [record('lost')])).rejects.toMatchObject({
+          code: 'SIEM_INVALID_EVENT',
+        });
+        expect(await store.readOutbox('alerts', 10)).toEqual([]);
+      });
+    });
+
     describe('get', () => {
       it('finds an event by id, with or without its timestamp', async () => {
         const e = events[4]!;
@@ -683,7 +731,7 @@ export function describeEventStoreContract(
     it('keeps what was acknowledged across close and reopen, and refuses work once closed', async () => {
       const fixture = await make();
       const batch = contractEvents();
-      await fixture.store.append(batch);
+      await fixture.store.append(batch, [{ topic: 'alerts', key: 'kept', payload: '{}' }]);
       await fixture.store.close();
       await expect(
         fixture.store.search(CONTRACT_TENANT, { query: q(''), size: 1 }),
@@ -694,6 +742,7 @@ export function describeEventStoreContract(
         expect(await again.count(CONTRACT_TENANT, { query: q('') })).toBe(batch.length);
         expect(await again.count(OTHER_TENANT, { query: q('') })).toBe(0);
         expect(await again.append(batch.slice(0, 2))).toEqual(['duplicate', 'duplicate']);
+        expect((await again.readOutbox('alerts', 10)).map((r) => r.key)).toEqual(['kept']);
       } finally {
         await again.close();
       }

@@ -98,6 +98,24 @@ export interface RetentionResult {
   readonly deletedPartitions: readonly string[];
 }
 
+/**
+ * A record committed in the same transaction as a batch of events: a transactional outbox, so
+ * what a batch raised (its alerts) is durable exactly when its events are. The store keeps it
+ * until its consumer acknowledges it.
+ */
+export interface OutboxRecord {
+  /** Who reads it back (`alerts`). */
+  readonly topic: string;
+  /** Unique within its topic: a record appended again while still held is stored once. */
+  readonly key: string;
+  readonly payload: string;
+}
+
+/** An outbox record as read back: `seq` orders records of a topic by commit. */
+export interface OutboxEntry extends OutboxRecord {
+  readonly seq: number;
+}
+
 export interface EventStoreHealth {
   readonly ok: boolean;
   readonly detail: string;
@@ -114,7 +132,18 @@ export interface EventStoreHealth {
  * maintenance (`deleteBefore`) spans tenants.
  */
 export interface EventStore {
-  append(events: readonly PreparedEvent[]): Promise<AppendStatus[]>;
+  /**
+   * Stores a batch, and `outbox` records with it in the same transaction (also when the batch is
+   * empty). Resolves with each event's status once both are durable.
+   */
+  append(
+    events: readonly PreparedEvent[],
+    outbox?: readonly OutboxRecord[],
+  ): Promise<AppendStatus[]>;
+  /** The topic's records not yet acknowledged, oldest commit first (at most `limit`). */
+  readOutbox(topic: string, limit: number): Promise<OutboxEntry[]>;
+  /** Forgets records of the topic its consumer has applied; unknown seqs are ignored. */
+  ackOutbox(topic: string, seqs: readonly number[]): Promise<void>;
   /** The tenant's event with this id; `timestamp` narrows the lookup when known. */
   get(tenantId: string, id: string, timestamp?: number): Promise<StoredEvent | undefined>;
   search(tenantId: string, request: EventSearchRequest): Promise<EventSearchResult>;

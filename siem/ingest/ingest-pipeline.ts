@@ -5,7 +5,12 @@ import type { Metrics } from '../../platform/metrics/index.ts';
 import type { SecretScanner } from '../../platform/redaction/index.ts';
 import { isSecOpsError } from '../../platform/errors/index.ts';
 import type { SiemErrorCode } from '../errors.ts';
-import type { EventStore, PreparedEvent } from '../events/event-store.ts';
+import type {
+  AppendStatus,
+  EventStore,
+  OutboxRecord,
+  PreparedEvent,
+} from '../events/event-store.ts';
 import { parseRecord } from '../parsers/index.ts';
 import type { ParserId, RawRecord } from '../parsers/index.ts';
 import { redactEvent } from '../redaction/index.ts';
@@ -67,14 +72,25 @@ export interface IngestOptions {
   };
 }
 
+/** What a hook adds to its batch. */
+export interface HookResult {
+  /** Records committed in the same transaction as the batch's events (its alerts). */
+  readonly outbox?: readonly OutboxRecord[];
+  /** Called once the batch and its records are durable, with each event's status. */
+  readonly committed?: (statuses: readonly AppendStatus[]) => void;
+}
+
 /**
- * Runs on every batch after normalisation and redaction and before it is acknowledged (the
+ * Runs on every batch after normalisation and redaction and before it is stored (the
  * composition root attaches detections here). A hook that throws fails the batch: nothing is
- * acknowledged that the hooks did not see.
+ * acknowledged that the hooks did not see, and what they return is committed with the events.
  */
 export interface IngestHook {
   readonly name: string;
-  onEvents(events: readonly PreparedEvent[], source: IngestSource): Promise<void>;
+  onEvents(
+    events: readonly PreparedEvent[],
+    source: IngestSource,
+  ): HookResult | undefined | Promise<HookResult | undefined>;
 }
 
 export interface IngestPipeline {
@@ -166,8 +182,23 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       } else {
         pending += prepared.length;
         const work = (async () => {
-          for (const hook of hooks) await hook.onEvents(prepared, options.source);
-          return deps.store.append(prepared);
+          const outbox: OutboxRecord[] = [];
+          const committed: NonNullable<HookResult['committed']>[] = [];
+          for (const hook of hooks) {
+            const added = await hook.onEvents(prepared, options.source);
+            if (added?.outbox) for (const record of added.outbox) outbox.push(record);
+            if (added?.committed) committed.push(added.committed);
+          }
+          const statuses = await deps.store.append(prepared, outbox);
+          // Stored and durable: a hook failing now must not turn the batch into a failure.
+          for (const notify of committed) {
+            try {
+              notify(statuses);
+            } catch (err) {
+              deps.logger.error({ err }, 'ingest hook failed after the batch was stored');
+            }
+          }
+          return statuses;
         })();
         inFlight.add(work);
         try {

@@ -20,6 +20,8 @@ import type {
 export type CoreRequest =
   | { readonly op: 'append'; readonly batch: AppendBatch }
   | { readonly op: 'deleteBefore'; readonly cutoff: number }
+  | { readonly op: 'readOutbox'; readonly topic: string; readonly limit: number }
+  | { readonly op: 'ackOutbox'; readonly topic: string; readonly seqs: readonly number[] }
   | {
       readonly op: 'search';
       readonly tenantId: string;
@@ -108,6 +110,11 @@ export function createStoreCore(options: CoreOptions) {
           return needWriter().append(request.batch);
         case 'deleteBefore':
           return needWriter().deleteBefore(request.cutoff);
+        case 'readOutbox':
+          return needWriter().outbox.read(request.topic, request.limit);
+        case 'ackOutbox':
+          needWriter().outbox.ack(request.topic, request.seqs);
+          return null;
         case 'search':
           now = request.now;
           return needReader().search(request.tenantId, request.request);

@@ -1,6 +1,11 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { SiemError } from '../../errors.ts';
-import type { AppendStatus, RetentionResult } from '../../events/event-store.ts';
+import type {
+  AppendStatus,
+  OutboxEntry,
+  OutboxRecord,
+  RetentionResult,
+} from '../../events/event-store.ts';
 import {
   HOUR_MS,
   ROLLUP_MISSING,
@@ -27,6 +32,8 @@ export interface AppendBatch {
   readonly stampedOnReceipt: readonly boolean[];
   /** `promotedFields.length` values per event, event after event. */
   readonly promoted: readonly (string | null)[];
+  /** Records committed with the events (see `EventStore.append`). */
+  readonly outbox: readonly OutboxRecord[];
 }
 
 interface PartitionStatements {
@@ -50,6 +57,13 @@ export function createEventWriter(
   promotedFields: readonly string[],
 ) {
   const statements = new Map<number, PartitionStatements>();
+  const insertOutbox = db.prepare(
+    'INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?) ON CONFLICT (topic, key) DO NOTHING',
+  );
+  const readOutbox = db.prepare(
+    'SELECT seq, topic, key, payload FROM outbox WHERE topic = ? ORDER BY seq LIMIT ?',
+  );
+  const deleteOutbox = db.prepare('DELETE FROM outbox WHERE topic = ? AND seq = ?');
   // Next free sequence number per millisecond; misses are answered from the table.
   const nextSeq = new Map<number, bigint>();
 
@@ -156,6 +170,7 @@ export function createEventWriter(
           s.addRollup.run(tenant, Number(hour), Number(slot), value, n);
         }
       }
+      for (const record of batch.outbox) insertOutbox.run(record.topic, record.key, record.payload);
       db.exec('COMMIT');
     } catch (err) {
       if (db.isTransaction) db.exec('ROLLBACK');
@@ -163,6 +178,22 @@ export function createEventWriter(
       throw err;
     }
     return statuses;
+  };
+
+  const outbox = {
+    read: (topic: string, limit: number): OutboxEntry[] =>
+      readOutbox.all(topic, limit) as unknown as OutboxEntry[],
+    ack: (topic: string, seqs: readonly number[]): void => {
+      if (seqs.length === 0) return;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const seq of seqs) deleteOutbox.run(topic, seq);
+        db.exec('COMMIT');
+      } catch (err) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    },
   };
 
   /** Drops every partition whose whole day lies before `cutoff`, in every tenant (a system job). */
@@ -181,7 +212,7 @@ export function createEventWriter(
     return { deletedEvents, deletedPartitions: deleted };
   };
 
-  return { append, deleteBefore };
+  return { append, deleteBefore, outbox };
 }
 
 export type EventWriter = ReturnType<typeof createEventWriter>;

@@ -141,6 +141,13 @@ export function partitionDdl(tables: PartitionTables, promoted: readonly string[
 export const STORE_DDL = `
   CREATE TABLE IF NOT EXISTS partitions (day INTEGER PRIMARY KEY, promoted TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY,
+    topic TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    UNIQUE (topic, key)
+  );
 `;
 
 export const LAYOUT_VERSION = '3';

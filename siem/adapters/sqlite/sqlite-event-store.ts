@@ -10,6 +10,8 @@ import type {
   EventStore,
   EventStoreHealth,
   EventSearchResult,
+  OutboxEntry,
+  OutboxRecord,
   PreparedEvent,
   RetentionResult,
   StoredEvent,
@@ -141,15 +143,18 @@ export async function createSqliteEventStore(
   };
 
   return {
-    append(events: readonly PreparedEvent[]): Promise<AppendStatus[]> {
+    append(
+      events: readonly PreparedEvent[],
+      outbox: readonly OutboxRecord[] = [],
+    ): Promise<AppendStatus[]> {
       guard();
-      if (events.length === 0) return Promise.resolve([]);
+      if (events.length === 0 && outbox.length === 0) return Promise.resolve([]);
       // Refused here, alone, rather than failing the group commit it would join.
       if (events.some((e) => typeof e.tenantId !== 'string' || e.tenantId === ''))
         return Promise.reject(
           new SiemError('SIEM_INVALID_EVENT', 'every event must carry its tenant'),
         );
-      const batch = toBatch(events, promotedFields);
+      const batch = toBatch(events, promotedFields, outbox);
       return new Promise((resolve, reject) => {
         queue.push({ batch, resolve, reject });
         flush();
@@ -191,6 +196,14 @@ export async function createSqliteEventStore(
         now: clock.now(),
       })) as DateHistogramBucket[];
     },
+    async readOutbox(topic, limit): Promise<OutboxEntry[]> {
+      guard();
+      return (await writer.call({ op: 'readOutbox', topic, limit })) as OutboxEntry[];
+    },
+    async ackOutbox(topic, seqs): Promise<void> {
+      guard();
+      if (seqs.length > 0) await writer.call({ op: 'ackOutbox', topic, seqs });
+    },
     async deleteBefore(cutoff): Promise<RetentionResult> {
       guard();
       return (await writer.call({ op: 'deleteBefore', cutoff })) as RetentionResult;
@@ -219,7 +232,11 @@ export async function createSqliteEventStore(
   };
 }
 
-function toBatch(events: readonly PreparedEvent[], promotedFields: readonly string[]): AppendBatch {
+function toBatch(
+  events: readonly PreparedEvent[],
+  promotedFields: readonly string[],
+  outbox: readonly OutboxRecord[],
+): AppendBatch {
   const tenants: string[] = [];
   const ids: string[] = [];
   const timestamps: number[] = [];
@@ -237,7 +254,7 @@ function toBatch(events: readonly PreparedEvent[], promotedFields: readonly stri
     stampedOnReceipt.push(e.stampedOnReceipt === true);
     for (const v of fields.promoted) promoted.push(v);
   }
-  return { tenants, ids, timestamps, json, text, stampedOnReceipt, promoted };
+  return { tenants, ids, timestamps, json, text, stampedOnReceipt, promoted, outbox };
 }
 
 function mergeBatches(batches: readonly AppendBatch[]): AppendBatch {
@@ -250,6 +267,7 @@ function mergeBatches(batches: readonly AppendBatch[]): AppendBatch {
     text: batches.flatMap((b) => b.text),
     stampedOnReceipt: batches.flatMap((b) => b.stampedOnReceipt),
     promoted: batches.flatMap((b) => b.promoted),
+    outbox: batches.flatMap((b) => b.outbox),
   };
 }
 

@@ -194,6 +194,27 @@ export function describeRelationalStoreContract(
       expect(await ids('uowx-')).toEqual([]);
     });
 
+    it('runs rollback hooks when a unit of work rolls back, newest first, and never on commit', async () => {
+      const undone: string[] = [];
+      store.onRollback(() => undone.push('outside'));
+      await store.unitOfWork(async () => {
+        await store.execute(sql`INSERT INTO items (id) VALUES (${'uowr-kept'})`);
+        store.onRollback(() => undone.push('kept'));
+      });
+      await expect(
+        store.unitOfWork(async () => {
+          store.onRollback(() => undone.push('first'));
+          await store.execute(sql`INSERT INTO items (id) VALUES (${'uowr-lost'})`);
+          store.onRollback(() => {
+            undone.push('second');
+            throw new Error('an undo that fails stops no other');
+          });
+          throw new Error('audit append failed');
+        }),
+      ).rejects.toThrow('audit append failed');
+      expect(undone).toEqual(['second', 'first']);
+    });
+
     it('rolls back a failed transaction inside a unit of work to its savepoint only', async () => {
       await store.unitOfWork(async () => {
         await store.execute(sql`INSERT INTO items (id) VALUES (${'uows-keep'})`);

@@ -52,6 +52,13 @@ export interface RelationalStore extends SqlExecutor {
    * savepoints; a nested unit of work joins the outer one.
    */
   unitOfWork<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `undo` if the unit of work (or transaction) this call runs in rolls back, after the
+   * rollback: for state outside the database (a cache, an engine swapped in) that a change already
+   * updated. Outside one, does nothing. An undo registered in a savepoint that rolls back while its
+   * unit of work commits does not run.
+   */
+  onRollback(undo: () => void): void;
   /** Applies pending migrations in order, atomically, holding a lock against other processes. */
   migrate(migrations: readonly Migration[]): Promise<MigrationReport>;
   health(): Promise<StoreHealth>;

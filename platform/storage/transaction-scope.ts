@@ -8,6 +8,8 @@ interface Scope {
   active: boolean;
   /** In a unit of work: the open transaction that calls on the store itself join. */
   readonly ambient: SqlExecutor | undefined;
+  /** Run if the transaction rolls back (after the rollback), newest first. */
+  readonly rollbacks: (() => void)[];
 }
 
 const current = new AsyncLocalStorage<Scope>();
@@ -22,12 +24,33 @@ export async function runInTransactionScope<T>(
   fn: () => Promise<T>,
   ambient?: SqlExecutor,
 ): Promise<T> {
-  const scope: Scope = { owner, active: true, ambient };
+  const scope: Scope = { owner, active: true, ambient, rollbacks: [] };
   try {
     return await current.run(scope, fn);
+  } catch (err) {
+    scope.active = false;
+    // Undo in-memory effects of work the rollback discarded; one failing undo stops no other.
+    for (const undo of scope.rollbacks.reverse()) {
+      try {
+        undo();
+      } catch {
+        // The transaction's own error is what the caller must see.
+      }
+    }
+    throw err;
   } finally {
     scope.active = false;
   }
+}
+
+/**
+ * Registers `undo` to run if the transaction of `owner` this call runs in rolls back (for state
+ * kept outside the database that a change already updated). Outside a transaction, nothing can
+ * roll back, so nothing is registered.
+ */
+export function onRollback(owner: object, undo: () => void): void {
+  const scope = current.getStore();
+  if (scope?.active === true && scope.owner === owner) scope.rollbacks.push(undo);
 }
 
 /** The transaction of the unit of work of `owner` this call runs in, if any. */

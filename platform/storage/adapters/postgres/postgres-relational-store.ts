@@ -17,6 +17,7 @@ import {
   ambientExecutor,
   assertOutsideTransaction,
   outsideUnitOfWork,
+  onRollback,
   runInTransactionScope,
 } from '../../transaction-scope.ts';
 
@@ -197,6 +198,7 @@ export function createPostgresRelationalStore(
       const ambient = ambientExecutor(owner);
       return ambient === undefined ? transaction(fn) : ambient.transaction(fn);
     },
+    onRollback: (undo) => onRollback(owner, undo),
     unitOfWork: (fn) =>
       ambientExecutor(owner) === undefined ? transaction(fn, undefined, true) : fn(),
     migrate: (migrations: readonly Migration[]): Promise<MigrationReport> =>

@@ -21,6 +21,7 @@ import {
   assertOutsideTransaction,
   createMutex,
   outsideUnitOfWork,
+  onRollback,
   runInTransactionScope,
 } from '../../transaction-scope.ts';
 
@@ -157,6 +158,7 @@ export function createSqliteRelationalStore(
       const ambient = ambientExecutor(owner);
       return ambient === undefined ? topLevelTransaction(fn) : ambient.transaction(fn);
     },
+    onRollback: (undo) => onRollback(owner, undo),
     unitOfWork: (fn) =>
       ambientExecutor(owner) === undefined ? topLevelTransaction(fn, direct) : fn(),
     migrate: (migrations: readonly Migration[]): Promise<MigrationReport> =>

@@ -297,6 +297,24 @@ describe('enable and disable', () => {
     expect(titles(restarted.current(), event('alpha here'))).toEqual(['Alpha Seen']);
   });
 
+  it('undoes a switch whose unit of work rolls back (its audit record failed): stored and applied', async () => {
+    const dir = rulesDir({ 'alpha.yml': rule('Alpha Seen', ALPHA_ID, 'alpha') });
+    const store = await relationalStore();
+    const svc = await service([dir], store);
+    await expect(
+      store.unitOfWork(async () => {
+        const off = await svc.setEnabled(ALPHA_ID, false, 'user-1');
+        expect(off.rule.enabled).toBe(false);
+        throw new Error('audit append failed');
+      }),
+    ).rejects.toThrow('audit append failed');
+    // Undone on the serial queue (no reload, which would read the store again).
+    await nextTurn();
+    expect(titles(svc.current(), event('alpha here'))).toEqual(['Alpha Seen']);
+    expect(svc.get(ALPHA_ID)?.enabled).toBe(true);
+    expect(await store.query(sql`SELECT rule_ref FROM detections_rule_state`)).toEqual([]);
+  });
+
   it('disables correlations, and warns when a correlation loses the rule it counts', async () => {
     const dir = rulesDir({ 'beta.yml': BETA_WITH_BURST });
     const svc = await service([dir]);

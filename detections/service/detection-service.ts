@@ -267,15 +267,28 @@ export async function createDetectionService(
         changedAt: clock.now(),
       });
       seq += 1;
-      switches.set(id, { enabled, seq });
+      const previous = switches.get(id);
+      const mine = { enabled, seq };
+      switches.set(id, mine);
       // Compared with the engine in effect (what callers see), not with the stored switch.
       const changed = before.enabled !== enabled;
-      if (changed)
-        await serially(() => {
-          const started = performance.now();
-          loaded = install(loaded.load, loaded.sources, started, enabled ? 'enable' : 'disable');
+      const swap = (why: string) =>
+        serially(() => {
+          loaded = install(loaded.load, loaded.sources, performance.now(), why);
           return Promise.resolve();
         });
+      if (changed) await swap(enabled ? 'enable' : 'disable');
+      // The switch is part of the caller's unit of work (with its audit record): if that rolls
+      // back, so does the engine, unless a later switch of the same rule came since.
+      options.relational.onRollback(() => {
+        if (switches.get(id) !== mine) return;
+        if (previous) switches.set(id, previous);
+        else switches.delete(id);
+        if (changed)
+          swap('rollback').catch((err: unknown) => {
+            logger.error({ err, id }, 'undoing a rolled-back rule switch failed');
+          });
+      });
       const rule = find(id);
       if (rule === undefined)
         throw new DetectionError('DETECTION_RULE_NOT_FOUND', `no rule or correlation ${id}`, {

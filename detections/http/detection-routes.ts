@@ -386,8 +386,8 @@ export function detectionRoutes(deps: { service: DetectionService }): AnyRoute[]
       body: testBody,
       bodyLimit: TEST_BODY_LIMIT,
       responses: { 200: { description: 'The result', schema: testView } },
-      handler: ({ body, annotate }) => {
-        const result = service.testRule(body.rule, body.events, {
+      handler: async ({ body, annotate }) => {
+        const result = await service.testRule(body.rule, body.events, {
           ...(body.parser !== undefined ? { parser: body.parser as ParserId } : {}),
         });
         annotate({

@@ -365,3 +365,49 @@ describe('enable and disable', () => {
     expect(titles(svc.current(), event('alpha here'))).toEqual([]);
   });
 });
+
+describe('rule tests', () => {
+  const catastrophic = `title: Backtracking
+status: test
+logsource: { product: testapp }
+detection:
+  selection:
+    message|re: '^(a+)+$'
+  condition: selection
+`;
+
+  it('runs a rule text in a worker thread and answers with its matches', async () => {
+    const svc = await service([rulesDir({ 'alpha.yml': rule('Alpha Seen', ALPHA_ID, 'alpha') })]);
+    const result = await svc.testRule(rule('Local', BETA_ID, 'beta'), [
+      event('beta here'),
+      event('nothing'),
+    ]);
+    expect(result.events.map((e) => e.matched)).toEqual([true, false]);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('stops a test that runs too long (catastrophic backtracking) while the server keeps serving', async () => {
+    const svc = await createDetectionService({
+      ruleDirs: [],
+      mappings,
+      relational: await relationalStore(),
+      clock,
+      logger,
+      ruleTests: { timeoutMs: 1000 },
+    });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    try {
+      const err = await svc
+        .testRule(catastrophic, [event(`${'a'.repeat(40)}!`)])
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DetectionError);
+      expect((err as DetectionError).code).toBe('DETECTION_INVALID_REQUEST');
+      expect((err as DetectionError).message).toContain('ran longer than 1 s');
+      // The event loop went on while the expression backtracked in the worker.
+      expect(ticks).toBeGreaterThan(10);
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+});

@@ -17,7 +17,7 @@ import type { RuleFilter, RuleInfo, RulePage } from './rule-catalog.ts';
 import { readRuleDirs, ruleDirName, toRuleDir } from './rule-dirs.ts';
 import type { RuleDir } from './rule-dirs.ts';
 import { createRuleStateStore } from './rule-state-store.ts';
-import { testRule } from './rule-test.ts';
+import { testRuleIsolated } from './rule-test-isolated.ts';
 import type { RuleTestResult } from './rule-test.ts';
 
 export interface DetectionServiceOptions {
@@ -30,6 +30,11 @@ export interface DetectionServiceOptions {
   readonly relational: RelationalStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Rule tests run in a worker thread that loads the mappings from this directory (the shipped
+   * one by default: keep it the directory `mappings` came from), stopped after `timeoutMs`.
+   */
+  readonly ruleTests?: { readonly mappingsDir?: string; readonly timeoutMs?: number };
 }
 
 /**
@@ -93,12 +98,16 @@ export interface DetectionService {
    * from the rules already compiled. Throws `DETECTION_RULE_NOT_FOUND` for an unknown id.
    */
   setEnabled(id: string, enabled: boolean, changedBy?: string): Promise<SwitchResult>;
-  /** Compiles a rule text and runs it over events; pure (nothing stored, nothing swapped). */
+  /**
+   * Compiles a rule text and runs it over events; pure (nothing stored, nothing swapped). It runs
+   * in a worker thread, stopped after a time limit (`DETECTION_INVALID_REQUEST`): the text comes
+   * from a request, and its regular expressions must not hold the event loop.
+   */
   testRule(
     text: string,
     events: readonly unknown[],
     options?: { readonly parser?: ParserId },
-  ): RuleTestResult;
+  ): Promise<RuleTestResult>;
 }
 
 /** One load, swapped in as a whole. */
@@ -298,11 +307,16 @@ export async function createDetectionService(
     },
 
     testRule: (text, events, testOptions = {}) =>
-      testRule(text, events, {
-        mappings,
-        placeholders,
-        receivedAt: clock.now(),
-        ...(testOptions.parser !== undefined ? { parser: testOptions.parser } : {}),
-      }),
+      testRuleIsolated(
+        {
+          text,
+          events,
+          mappingsDir: options.ruleTests?.mappingsDir,
+          placeholders: [...placeholders],
+          receivedAt: clock.now(),
+          ...(testOptions.parser !== undefined ? { parser: testOptions.parser } : {}),
+        },
+        options.ruleTests?.timeoutMs,
+      ),
   };
 }

@@ -73,5 +73,3 @@ export type {
   StreamingDetections,
   StreamingDetectionsOptions,
 } from './stream/streaming-detections.ts';
-export { ALERT_TOPIC } from './stream/stream-detector.ts';
-export { DEAD_ALERT_TOPIC } from './stream/alert-relay.ts';

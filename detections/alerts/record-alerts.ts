@@ -5,9 +5,9 @@ import type { DedupPolicy } from './dedup.ts';
 
 /**
  * Records a batch of firings: looks up the windows of their groups, plans the upserts and
- * applies them in one transaction (joining the caller's unit of work, if any). In the ingest
- * hook, it runs before the batch's events are stored: if storing them fails, the batch is not
- * acknowledged, and its re-send counts nothing twice (occurrence keys).
+ * applies them in one transaction (joining the caller's unit of work, if any). At ingest, the
+ * alert relay runs it on records committed with their events (`stream/alert-relay.ts`); applying
+ * the same records again counts nothing twice (occurrence keys).
  */
 export async function recordAlerts(
   store: AlertStore,

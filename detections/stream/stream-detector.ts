@@ -33,8 +33,6 @@ export interface StreamDetectorOptions {
 export interface BatchDetection {
   /** Alerts of the batch's rule matches: commit them with the batch's events. */
   readonly records: readonly OutboxRecord[];
-  /** Events that rule matches were found in. */
-  readonly matchedEvents: number;
   /**
    * Feeds the correlations with the matches of the events that were stored now (duplicates of
    * events stored before were counted then), once the batch is durable; returns the alerts of
@@ -155,11 +153,9 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
       // Per event index: its matches that feed correlations.
       const fed: { index: number; base: BaseMatch }[] = [];
       const context = candidateContext();
-      let matchedEvents = 0;
       events.forEach((event, index) => {
         const rules = snapshot.engine.match(event.doc);
         if (rules.length === 0) return;
-        matchedEvents++;
         for (const rule of rules) {
           totals.matches++;
           const base = current.feed.baseMatch(rule, event.id, event.timestamp, event.doc);
@@ -184,7 +180,6 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
       totals.events += events.length;
       return {
         records,
-        matchedEvents,
         committed(statuses) {
           if (fed.length === 0 || state !== current) return [];
           const now = options.clock.now();
@@ -221,7 +216,7 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
 }
 
 /** An alert candidate as an outbox record, keyed so a re-sent batch stores it once. */
-export function toRecord(candidate: AlertCandidate): OutboxRecord {
+function toRecord(candidate: AlertCandidate): OutboxRecord {
   const { alert, occurrence } = candidate;
   return {
     topic: ALERT_TOPIC,

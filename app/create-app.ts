@@ -60,8 +60,13 @@ import {
   toPlaceholders,
 } from '../detections/index.ts';
 import type { AlertStore, DetectionService, StreamingDetections } from '../detections/index.ts';
-import { createSiem, createSqliteEventStore, siemMigrations } from '../siem/index.ts';
-import type { IngestHook, Siem, SyslogServer } from '../siem/index.ts';
+import {
+  createAuditShipper,
+  createSiem,
+  createSqliteEventStore,
+  siemMigrations,
+} from '../siem/index.ts';
+import type { AuditShipper, IngestHook, Siem, SyslogServer } from '../siem/index.ts';
 import { bootstrap } from './bootstrap.ts';
 import type { BootstrapSecrets } from './bootstrap.ts';
 import { createLoggerFor, eventStorePath, openRelationalStore } from './infrastructure.ts';
@@ -103,6 +108,8 @@ export interface App {
   readonly tokens: ApiTokens;
   readonly identity: Identity;
   readonly audit: AuditLog;
+  /** Copies audit records into the event stream (absent with `audit.toEventStream: false`). */
+  readonly auditShipper: AuditShipper | undefined;
   readonly secrets: SecretStore;
   readonly keys: PlatformKeys;
   /** The HTTP application once started (for tests that inspect its routes). */
@@ -199,6 +206,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     origin: config.audit.origin,
   });
   const auditor = createPlatformAuditor({ store: relational, log: audit, logger });
+  const auditShipper = config.audit.toEventStream
+    ? createAuditShipper({
+        audit,
+        pipeline: siem.pipeline,
+        relational,
+        clock,
+        logger,
+        metrics,
+      })
+    : undefined;
   const oidc = oidcConfig(config);
   const identity = createIdentity({
     store: relational,
@@ -280,6 +297,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     tokens,
     identity,
     audit,
+    auditShipper,
     secrets: secretStore,
     keys,
     get http() {
@@ -369,6 +387,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         config.audit.checkpointIntervalSeconds * 1000,
       );
       checkpoints.unref();
+      auditShipper?.start();
       const url = `${config.server.tls.certFile === '' ? 'http' : 'https'}://${publishAddress}`;
       logger.info(
         { url, syslog: syslogAddresses, dataDir, database: relational.dialect },
@@ -386,6 +405,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const grace = config.server.shutdownGraceMs;
         const closed = server ? closeServer(server, grace) : Promise.resolve();
         await Promise.all([closed, syslog?.stop({ drainMs: grace })]);
+        // Records of the requests just drained reach the event stream before it closes.
+        await auditShipper?.stop();
+        await auditShipper?.ship().catch((err: unknown) => {
+          logger.warn({ err }, 'audit records not shipped at shutdown; shipped at next start');
+        });
         await siem.pipeline.drain();
         await streaming?.stop();
         await signCheckpoint();

@@ -38,6 +38,13 @@ export type {
 } from './ingest/ingest-pipeline.ts';
 export { ndjsonItem } from './http/ingest-routes.ts';
 export { readBodyLines } from './http/body-lines.ts';
+export {
+  AUDIT_DATASET,
+  auditEvent,
+  auditEventId,
+  createAuditShipper,
+} from './inputs/platform-audit/audit-shipper.ts';
+export type { AuditShipper, AuditShipperDeps } from './inputs/platform-audit/audit-shipper.ts';
 export { readFileRecords } from './inputs/file/record-reader.ts';
 export type { FileRecord, FileLayout } from './inputs/file/record-reader.ts';
 export type { BodyLine } from './http/body-lines.ts';

@@ -188,7 +188,7 @@ export function describeAuditLogContract(name: string, make: () => Promise<Relat
       });
     });
 
-    it('filters by action prefix, outcome and seq', async () => {
+    it('filters by action prefix, outcome, seq and position (afterSeq)', async () => {
       const f = await fixture();
       await appendMany(f, 4);
       for (const [i, action, outcome] of [
@@ -209,12 +209,18 @@ export function describeAuditLogContract(name: string, make: () => Promise<Relat
       expect(await seqs({ outcome: 'success', actionPrefix: 'secrets' })).toEqual([4, 7]);
       expect(await seqs({ seq: 6 })).toEqual([6]);
       expect(await seqs({ seq: 6, tenantId: 'tenant-b' })).toEqual([]);
+      expect(await seqs({ afterSeq: 5 })).toEqual([6, 7]);
+      expect(await seqs({ afterSeq: 0 })).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(await seqs({ afterSeq: 7 })).toEqual([]);
+      expect(await seqs({ afterSeq: 3, actionPrefix: 'secrets' })).toEqual([4, 5, 6, 7]);
       for (const bad of [
         { actionPrefix: 'Secrets.' },
         { actionPrefix: '' },
         { actionPrefix: 'secrets.%' },
         { outcome: 'maybe' },
         { seq: 0 },
+        { afterSeq: -1 },
+        { afterSeq: 1.5 },
       ]) {
         await expect(f.log.list({ ...(bad as AuditFilter), limit: 1 })).rejects.toMatchObject({
           code: 'AUDIT_FILTER_INVALID',

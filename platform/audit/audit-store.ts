@@ -18,6 +18,8 @@ export interface AuditFilter {
   readonly outcome?: AuditOutcome;
   /** The one record with this seq (an export of it carries its inclusion proof). */
   readonly seq?: number;
+  /** Records with a greater seq: the records appended after this one (a reader's position). */
+  readonly afterSeq?: number;
   /** Records at or after this time, epoch milliseconds. */
   readonly from?: number;
   /** Records before this time, epoch milliseconds. */
@@ -197,6 +199,7 @@ function conditions(filter: AuditFilter): SqlFragment[] {
   if (filter.resourceId !== undefined) where.push(sql`resource_id = ${filter.resourceId}`);
   if (filter.outcome !== undefined) where.push(sql`outcome = ${filter.outcome}`);
   if (filter.seq !== undefined) where.push(sql`seq = ${filter.seq}`);
+  if (filter.afterSeq !== undefined) where.push(sql`seq > ${filter.afterSeq}`);
   if (filter.from !== undefined) where.push(sql`time_ms >= ${filter.from}`);
   if (filter.to !== undefined) where.push(sql`time_ms < ${filter.to}`);
   return where;

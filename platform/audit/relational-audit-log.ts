@@ -314,6 +314,10 @@ function checkFilter(filter: AuditFilter): void {
   if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) >= 1)) {
     throw new AuditError('AUDIT_FILTER_INVALID', 'seq must be a positive integer');
   }
+  const after: unknown = filter.afterSeq;
+  if (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0)) {
+    throw new AuditError('AUDIT_FILTER_INVALID', 'afterSeq must be an integer of 0 or more');
+  }
 }
 
 function encodeCursor(seq: number): string {

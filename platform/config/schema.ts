@@ -244,6 +244,7 @@ export const configSchema = z
           .regex(/^[^\s+]+$/, 'a log name without spaces or "+", e.g. secops.example.com/audit')
           .default('claytom-secops/audit'),
         checkpointIntervalSeconds: numberLike(z.number().int().min(10).max(86_400)).default(300),
+        toEventStream: booleanLike().default(true),
       })
       .strict()
       .prefault({}),
@@ -529,6 +530,11 @@ export const envBindings: readonly {
     env: 'SECOPS_AUDIT_CHECKPOINT_INTERVAL_SECONDS',
     key: 'audit.checkpointIntervalSeconds',
     doc: 'How often the audit log’s tree head is signed (when records were added).',
+  },
+  {
+    env: 'SECOPS_AUDIT_TO_EVENT_STREAM',
+    key: 'audit.toEventStream',
+    doc: 'Copy every audit record into its tenant’s event stream (`event.dataset: claytom.audit`, within a second), where searches and the `claytom/audit` detection rules see it.',
   },
   {
     env: 'SECOPS_SECRETS_MASTER_KEYS',

@@ -53,4 +53,17 @@ export const siemMigrations: readonly Migration[] = [
       `,
     },
   },
+  {
+    module: 'siem',
+    id: '0003',
+    name: 'positions of pull inputs',
+    // Where an input that reads from another log (the platform's audit log) has got to.
+    up: `
+      CREATE TABLE siem_input_positions (
+        input TEXT PRIMARY KEY,
+        position BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];

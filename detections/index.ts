@@ -42,8 +42,22 @@ export { isoTime, toMatchRecord } from './hunt/match-record.ts';
 export type { CorrelationMatchRecord, MatchRecord, RuleMatchRecord } from './hunt/match-record.ts';
 export { RULE_LEVELS, isRuleLevel, levelRank } from './hunt/levels.ts';
 export type { RuleLevel } from './hunt/levels.ts';
-export { alertMigrations, createRelationalAlertStore } from './alerts/index.ts';
-export type { Alert, AlertStore, Severity } from './alerts/index.ts';
+export {
+  ALERT_STATES,
+  CLOSED_ALERT_STATES,
+  SEVERITIES,
+  alertMigrations,
+  createRelationalAlertStore,
+  isSeverity,
+} from './alerts/index.ts';
+export type {
+  Alert,
+  AlertState,
+  AlertStore,
+  AppliedUpsert,
+  AlertUpsert,
+  Severity,
+} from './alerts/index.ts';
 export { alertRoutes } from './http/alert-routes.ts';
 export { createDetectionService } from './service/detection-service.ts';
 export type {

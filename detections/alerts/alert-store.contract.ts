@@ -73,6 +73,37 @@ export function describeAlertStoreContract(
       expect((await all({ ruleRef: powershell.ref })).map((a) => a.count)).toEqual([1, 3]);
     });
 
+    it('sets triage states, and a closed alert takes no more firings: the next opens a new alert', async () => {
+      const { powershell } = f.rules;
+      const [first] = await recordAlerts(h.alerts, [
+        fire({ rule: powershell, eventId: 'p1', at: T0 }),
+      ]);
+      const id = first?.status === 'opened' ? first.alert.id : '';
+      expect(await h.alerts.setState('tenant-a', id, 'acknowledged')).toBe(true);
+      // Still open: a firing inside the window joins it.
+      const [joined] = await recordAlerts(h.alerts, [
+        fire({ rule: powershell, eventId: 'p2', at: T0 + MINUTE }),
+      ]);
+      expect(joined).toMatchObject({
+        status: 'updated',
+        alert: { id, state: 'acknowledged', count: 2 },
+      });
+      expect((await all({ states: ['acknowledged'] })).map((a) => a.id)).toEqual([id]);
+
+      expect(await h.alerts.setState('tenant-a', id, 'resolved')).toBe(true);
+      const [next] = await recordAlerts(h.alerts, [
+        fire({ rule: powershell, eventId: 'p3', at: T0 + 2 * MINUTE }),
+      ]);
+      expect(next).toMatchObject({ status: 'opened', alert: { state: 'new', count: 1 } });
+      expect(next?.status === 'opened' ? next.alert.id : id).not.toBe(id);
+      expect(await h.alerts.get('tenant-a', id)).toMatchObject({ state: 'resolved', count: 2 });
+
+      // Another tenant's alert, or none: nothing changes.
+      expect(await h.alerts.setState('tenant-b', id, 'merged')).toBe(false);
+      expect(await h.alerts.setState('tenant-a', 'no-such-alert', 'merged')).toBe(false);
+      expect(await h.alerts.get('tenant-a', id)).toMatchObject({ state: 'resolved' });
+    });
+
     it('counts nothing twice when the same upserts are applied again', async () => {
       const { powershell } = f.rules;
       const batch = [

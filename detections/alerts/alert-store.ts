@@ -69,6 +69,12 @@ export interface AlertStore {
    */
   applyUpserts(upserts: readonly AlertUpsert[]): Promise<AppliedUpsert[]>;
   get(tenantId: string, id: string): Promise<Alert | undefined>;
+  /**
+   * Sets an alert's triage state (joins the caller's unit of work); false when the tenant has no
+   * such alert. Closing it (`resolved`, `merged`) ends its dedup window, so later firings of its
+   * rule in its group open a new alert instead of joining a closed one.
+   */
+  setState(tenantId: string, id: string, state: AlertState): Promise<boolean>;
   list(tenantId: string, filter: AlertFilter, page: AlertPageRequest): Promise<AlertPage>;
   /**
    * Forgets occurrence keys recorded before `before` (processing time) and windows that ended

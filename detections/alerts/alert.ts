@@ -33,11 +33,16 @@ export function isSeverity(value: string): value is Severity {
 }
 
 /**
- * Triage states. Alerts are raised `new`; triage (acknowledge, assign, resolve) adds states to
- * this list, and the store keeps the state as text, so adding one needs no migration.
+ * Triage states. Alerts are raised `new`; triage (soar/) moves them on: `acknowledged`,
+ * `in_progress`, `resolved` (with a resolution, kept by triage) or `merged` into another alert.
+ * `resolved` and `merged` are closed: a closed alert takes no more occurrences, and the next
+ * firing of its rule in its group opens a new alert.
  */
-export const ALERT_STATES = ['new'] as const;
+export const ALERT_STATES = ['new', 'acknowledged', 'in_progress', 'resolved', 'merged'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
+
+/** States in which an alert takes no more occurrences. */
+export const CLOSED_ALERT_STATES: readonly AlertState[] = ['resolved', 'merged'];
 
 export function isAlertState(value: string): value is AlertState {
   return (ALERT_STATES as readonly string[]).includes(value);

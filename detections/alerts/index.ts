@@ -1,6 +1,7 @@
 // Alerts: what `detections/index.ts` re-exports of them (other modules import that file only).
 export {
   ALERT_STATES,
+  CLOSED_ALERT_STATES,
   DEFAULT_SEVERITY,
   MAX_ALERT_EVENT_IDS,
   SEVERITIES,

@@ -1,6 +1,12 @@
 import { sql } from '../../platform/storage/index.ts';
 import type { RelationalStore, SqlExecutor, SqlFragment } from '../../platform/storage/index.ts';
-import { addOccurrences, emptied, MAX_ALERT_EVENT_IDS, severityRank } from './alert.ts';
+import {
+  addOccurrences,
+  CLOSED_ALERT_STATES,
+  emptied,
+  MAX_ALERT_EVENT_IDS,
+  severityRank,
+} from './alert.ts';
 import type { Alert, AlertKind, AlertState, Occurrence, Severity } from './alert.ts';
 import { DetectionError } from '../errors.ts';
 import type {
@@ -358,6 +364,19 @@ export function createRelationalAlertStore(options: RelationalAlertStoreOptions)
         sql`SELECT * FROM detections_alerts WHERE tenant_id = ${tenantId} AND id = ${id}`,
       );
       return row ? toAlert(row) : undefined;
+    },
+
+    setState(tenantId, id, state) {
+      return store.transaction(async (tx) => {
+        const { rowCount } = await tx.execute(
+          sql`UPDATE detections_alerts SET state = ${state} WHERE tenant_id = ${tenantId} AND id = ${id}`,
+        );
+        if (rowCount > 0 && CLOSED_ALERT_STATES.includes(state))
+          await tx.execute(
+            sql`DELETE FROM detections_alert_windows WHERE tenant_id = ${tenantId} AND alert_id = ${id}`,
+          );
+        return rowCount > 0;
+      });
     },
 
     async list(tenantId: string, filter: AlertFilter, page: AlertPageRequest): Promise<AlertPage> {

@@ -61,6 +61,16 @@ import {
 } from '../detections/index.ts';
 import type { AlertStore, DetectionService, StreamingDetections } from '../detections/index.ts';
 import {
+  createMeasureGauges,
+  createRelationalTriageStore,
+  createTriageService,
+  measureRoutes,
+  soarMigrations,
+  triageRoutes,
+  withTriageTracking,
+} from '../soar/index.ts';
+import type { MeasureGauges, TriageService } from '../soar/index.ts';
+import {
   createAuditShipper,
   createSiem,
   createSqliteEventStore,
@@ -103,6 +113,10 @@ export interface App {
   readonly alerts: AlertStore;
   /** The detection rules: the engine snapshot to evaluate with, rule management, reload. */
   readonly detections: DetectionService;
+  /** Alert triage: lifecycle, assignment, comments, timeline. */
+  readonly triage: TriageService;
+  /** The response-measure gauges of /metrics (refreshed every minute). */
+  readonly measureGauges: MeasureGauges;
   /** Detection on the ingest path (absent with `detections.streaming: false`). */
   readonly streaming: StreamingDetections | undefined;
   readonly tokens: ApiTokens;
@@ -148,12 +162,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...siemMigrations,
       ...alertMigrations,
       ...ruleStateMigrations,
+      ...soarMigrations,
     ]);
   } catch (err) {
     await relational.close();
     throw err;
   }
   const alerts = createRelationalAlertStore({ store: relational });
+  const triageStore = createRelationalTriageStore(relational);
+  const triage = createTriageService({
+    relational,
+    triage: triageStore,
+    alerts,
+    clock,
+    ids,
+    redact: (text) => scanner.redact(text).text,
+  });
+  const measureGauges = createMeasureGauges({ triage: triageStore, metrics, clock });
   const detections = await openDetections(config, relational, clock, logger).catch(
     async (err: unknown) => {
       await relational.close();
@@ -174,7 +199,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ? createStreamingDetections({
         snapshot: () => detections.current(),
         events,
-        alerts,
+        // Every alert the relay opens starts being tracked by triage in the same transaction.
+        alerts: withTriageTracking(alerts, triage, relational),
         ids,
         clock,
         logger,
@@ -254,6 +280,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let retention: NodeJS.Timeout | undefined;
   let upkeep: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
+  let measuresTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   let publishAddress = `${config.server.host}:${String(config.server.port)}`;
 
@@ -277,6 +304,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.error({ err }, 'identity upkeep failed');
     }
   };
+  const refreshMeasures = async (): Promise<void> => {
+    try {
+      await measureGauges.refresh();
+    } catch (err) {
+      logger.error({ err }, 'refreshing the response-measure gauges failed');
+    }
+  };
   const signCheckpoint = async (): Promise<void> => {
     try {
       await audit.checkpoint();
@@ -294,6 +328,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     alerts,
     detections,
     streaming,
+    triage,
+    measureGauges,
     tokens,
     identity,
     audit,
@@ -340,6 +376,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...secretRoutes(secretStore),
           ...siem.routes,
           ...alertRoutes({ store: alerts, clock }),
+          ...triageRoutes(triage),
+          ...measureRoutes({ triage: triageStore, clock }),
           ...detectionRoutes({ service: detections }),
         ],
         fallbackRoutes: siem.elasticsearchRoutes({
@@ -388,6 +426,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       );
       checkpoints.unref();
       auditShipper?.start();
+      await refreshMeasures();
+      measuresTimer = setInterval(() => void refreshMeasures(), 60_000);
+      measuresTimer.unref();
       const url = `${config.server.tls.certFile === '' ? 'http' : 'https'}://${publishAddress}`;
       logger.info(
         { url, syslog: syslogAddresses, dataDir, database: relational.dialect },
@@ -402,6 +443,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         if (retention) clearInterval(retention);
         if (upkeep) clearInterval(upkeep);
         if (checkpoints) clearInterval(checkpoints);
+        if (measuresTimer) clearInterval(measuresTimer);
         const grace = config.server.shutdownGraceMs;
         const closed = server ? closeServer(server, grace) : Promise.resolve();
         await Promise.all([closed, syslog?.stop({ drainMs: grace })]);

@@ -250,8 +250,12 @@ describe('tenants at the API: another tenant’s object is not found', () => {
         tenantId: DEFAULT_TENANT,
       }),
     ]);
+    const alertId = recorded?.status === 'opened' ? recorded.alert.id : '';
     const ids: Record<string, string> = {
-      '/alerts/{id}': `/alerts/${recorded?.status === 'opened' ? recorded.alert.id : ''}`,
+      '/alerts/{id}': `/alerts/${alertId}`,
+      '/alerts/{id}/triage': `/alerts/${alertId}/triage`,
+      '/alerts/{id}/comments': `/alerts/${alertId}/comments`,
+      '/alerts/{id}/activity': `/alerts/${alertId}/activity`,
       '/events/{id}': `/events/${hits?.[0]?.id ?? ''}`,
       '/secrets/data/{path}': '/secrets/data/team/db',
       '/secrets/metadata/{path}': '/secrets/metadata/team/db',

@@ -1,0 +1,192 @@
+import type { AlertState, Severity } from '../../../detections/index.ts';
+import { sql } from '../../../platform/storage/index.ts';
+import type { RelationalStore } from '../../../platform/storage/index.ts';
+import { SoarError } from '../../errors.ts';
+import type { AlertOrigin, Assignee, Resolution, TriageRecord } from '../../triage/triage.ts';
+import type { ActivityEntry, TriageStore } from '../../triage/triage-store.ts';
+
+interface TriageRow {
+  tenant_id: string;
+  alert_id: string;
+  state: string;
+  resolution: string | null;
+  assignee_kind: string | null;
+  assignee_id: string | null;
+  assignee_team: string | null;
+  origin: string;
+  merged_into: string | null;
+  rule_ref: string;
+  severity: string;
+  detected_at: number | string;
+  event_time: number | string;
+  acknowledged_at: number | string | null;
+  in_progress_at: number | string | null;
+  resolved_at: number | string | null;
+  merged_at: number | string | null;
+  contained_at: number | string | null;
+  updated_at: number | string;
+  [column: string]: unknown;
+}
+
+interface ActivityRow {
+  tenant_id: string;
+  id: string;
+  alert_id: string;
+  at: number | string;
+  actor_kind: string;
+  actor_id: string;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  details: string;
+  [column: string]: unknown;
+}
+
+const time = (value: number | string | null): number | null =>
+  value === null ? null : Number(value);
+
+function toRecord(row: TriageRow): TriageRecord {
+  const assignee: Assignee | null =
+    row.assignee_id === null
+      ? null
+      : {
+          kind: row.assignee_kind === 'agent' ? 'agent' : 'user',
+          id: row.assignee_id,
+          team: row.assignee_team,
+        };
+  return {
+    tenantId: row.tenant_id,
+    alertId: row.alert_id,
+    state: row.state as AlertState,
+    resolution: row.resolution as Resolution | null,
+    assignee,
+    origin: row.origin as AlertOrigin,
+    mergedInto: row.merged_into,
+    ruleRef: row.rule_ref,
+    severity: row.severity as Severity,
+    detectedAt: Number(row.detected_at),
+    eventTime: Number(row.event_time),
+    acknowledgedAt: time(row.acknowledged_at),
+    inProgressAt: time(row.in_progress_at),
+    resolvedAt: time(row.resolved_at),
+    mergedAt: time(row.merged_at),
+    containedAt: time(row.contained_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toEntry(row: ActivityRow): ActivityEntry {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    alertId: row.alert_id,
+    at: Number(row.at),
+    actor: { kind: row.actor_kind, id: row.actor_id },
+    kind: row.kind,
+    fromState: row.from_state,
+    toState: row.to_state,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+/** Rows per multi-row statement: well under either dialect's limit on bound values. */
+const CHUNK = 200;
+const CURSOR = /^t1:([0-9a-f-]{36})$/;
+const FOR_UPDATE = sql.dialect({ sqlite: sql``, postgres: sql` FOR UPDATE` });
+
+const values = (r: TriageRecord) =>
+  sql`(${r.tenantId}, ${r.alertId}, ${r.state}, ${r.resolution}, ${r.assignee?.kind ?? null}, ${r.assignee?.id ?? null}, ${r.assignee?.team ?? null}, ${r.origin}, ${r.mergedInto}, ${r.ruleRef}, ${r.severity}, ${r.detectedAt}, ${r.eventTime}, ${r.acknowledgedAt}, ${r.inProgressAt}, ${r.resolvedAt}, ${r.mergedAt}, ${r.containedAt}, ${r.updatedAt})`;
+
+/** Triage on the relational store (SQLite or PostgreSQL; `soarMigrations` must have run). */
+export function createRelationalTriageStore(store: RelationalStore): TriageStore {
+  return {
+    async load(tenantId, alertIds) {
+      const found = new Map<string, TriageRecord>();
+      for (let i = 0; i < alertIds.length; i += CHUNK) {
+        const part = alertIds.slice(i, i + CHUNK);
+        const rows = await store.query<TriageRow>(
+          sql`SELECT * FROM soar_alert_triage WHERE tenant_id = ${tenantId} AND alert_id IN (${sql.join(
+            part.map((id) => sql`${id}`),
+          )})${FOR_UPDATE}`,
+        );
+        for (const row of rows) found.set(row.alert_id, toRecord(row));
+      }
+      return found;
+    },
+
+    async insert(records) {
+      const added: TriageRecord[] = [];
+      for (let i = 0; i < records.length; i += CHUNK) {
+        const part = records.slice(i, i + CHUNK);
+        const rows = await store.query<{ tenant_id: string; alert_id: string }>(
+          sql`INSERT INTO soar_alert_triage (tenant_id, alert_id, state, resolution, assignee_kind, assignee_id, assignee_team, origin, merged_into, rule_ref, severity, detected_at, event_time, acknowledged_at, in_progress_at, resolved_at, merged_at, contained_at, updated_at) VALUES ${sql.join(
+            part.map(values),
+          )} ON CONFLICT DO NOTHING RETURNING tenant_id, alert_id`,
+        );
+        const inserted = new Set(rows.map((r) => `${r.tenant_id}\0${r.alert_id}`));
+        for (const record of part)
+          if (inserted.has(`${record.tenantId}\0${record.alertId}`)) added.push(record);
+      }
+      return added;
+    },
+
+    async update(r) {
+      await store.execute(
+        sql`UPDATE soar_alert_triage SET state = ${r.state}, resolution = ${r.resolution}, assignee_kind = ${r.assignee?.kind ?? null}, assignee_id = ${r.assignee?.id ?? null}, assignee_team = ${r.assignee?.team ?? null}, origin = ${r.origin}, merged_into = ${r.mergedInto}, acknowledged_at = ${r.acknowledgedAt}, in_progress_at = ${r.inProgressAt}, resolved_at = ${r.resolvedAt}, merged_at = ${r.mergedAt}, contained_at = ${r.containedAt}, updated_at = ${r.updatedAt} WHERE tenant_id = ${r.tenantId} AND alert_id = ${r.alertId}`,
+      );
+    },
+
+    async addActivity(entries) {
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        const part = entries.slice(i, i + CHUNK);
+        if (part.length === 0) continue;
+        await store.execute(
+          sql`INSERT INTO soar_alert_activity (tenant_id, id, alert_id, at, actor_kind, actor_id, kind, from_state, to_state, details) VALUES ${sql.join(
+            part.map(
+              (e) =>
+                sql`(${e.tenantId}, ${e.id}, ${e.alertId}, ${e.at}, ${e.actor.kind}, ${e.actor.id}, ${e.kind}, ${e.fromState}, ${e.toState}, ${JSON.stringify(e.details)})`,
+            ),
+          )}`,
+        );
+      }
+    },
+
+    async activity(tenantId, alertId, page) {
+      const where = [sql`tenant_id = ${tenantId}`, sql`alert_id = ${alertId}`];
+      if (page.kinds !== undefined && page.kinds.length > 0)
+        where.push(sql`kind IN (${sql.join(page.kinds.map((k) => sql`${k}`))})`);
+      if (page.cursor !== undefined) where.push(sql`id > ${decodeCursor(page.cursor)}`);
+      const rows = await store.query<ActivityRow>(
+        sql`SELECT * FROM soar_alert_activity WHERE ${sql.join(where, ' AND ')} ORDER BY id LIMIT ${page.limit + 1}`,
+      );
+      const entries = rows.slice(0, page.limit).map(toEntry);
+      const last = entries.at(-1);
+      return rows.length > page.limit && last
+        ? { entries, nextCursor: Buffer.from(`t1:${last.id}`).toString('base64url') }
+        : { entries };
+    },
+
+    async detectedIn(tenantId, range) {
+      const rows = await store.query<TriageRow>(
+        sql`SELECT * FROM soar_alert_triage WHERE tenant_id = ${tenantId} AND detected_at >= ${range.from} AND detected_at < ${range.to}`,
+      );
+      return rows.map(toRecord);
+    },
+
+    async tenantsWithAlerts(range) {
+      const rows = await store.query<{ tenant_id: string }>(
+        sql`SELECT DISTINCT tenant_id FROM soar_alert_triage WHERE detected_at >= ${range.from} AND detected_at < ${range.to} ORDER BY tenant_id`,
+      );
+      return rows.map((r) => r.tenant_id);
+    },
+  };
+}
+
+function decodeCursor(cursor: string): string {
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
+  if (match?.[1] === undefined)
+    throw new SoarError('SOAR_INVALID_REQUEST', 'cursor: not a cursor of this listing', {
+      issues: [{ path: 'cursor', message: 'not a cursor of this listing' }],
+    });
+  return match[1];
+}

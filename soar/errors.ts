@@ -1,0 +1,13 @@
+import { defineErrors } from '../platform/errors/index.ts';
+
+/** Errors of the soar module. Tests branch on `code`. */
+export const SoarError = defineErrors('SoarError', {
+  /** No such alert in the caller's tenant (another tenant's alert is not found either). */
+  SOAR_ALERT_NOT_FOUND: 'not_found',
+  /** The action does not apply to the alert's state (acknowledging a resolved alert). */
+  SOAR_TRANSITION_INVALID: 'conflict',
+  /** A request that cannot be used as given (the message names the field). */
+  SOAR_INVALID_REQUEST: 'invalid',
+});
+export type SoarError = InstanceType<typeof SoarError>;
+export type SoarErrorCode = SoarError['code'];

@@ -1,0 +1,297 @@
+import { z } from 'zod';
+import { defineRoute } from '../../platform/http/index.ts';
+import type { AnyRoute } from '../../platform/http/index.ts';
+import { IdentityError } from '../../platform/identity/index.ts';
+import type { Principal } from '../../platform/identity/index.ts';
+import { SoarError } from '../errors.ts';
+import { ALERT_ORIGINS, ASSIGNEE_KINDS, RESOLUTIONS } from '../triage/triage.ts';
+import type { Actor, TriageAction, TriageRecord } from '../triage/triage.ts';
+import type { ActivityEntry } from '../triage/triage-store.ts';
+import { MAX_BULK_ALERTS, MAX_COMMENT_LENGTH } from '../triage/triage-service.ts';
+import type { TriageResult, TriageService } from '../triage/triage-service.ts';
+
+const alertId = z.string().min(1).max(64);
+const team = z.string().trim().min(1).max(128);
+
+/** The actions, as request bodies (`{ "action": "resolve", "resolution": "benign" }`). */
+const actionShapes = [
+  z.object({ action: z.literal('acknowledge') }).strict(),
+  z.object({ action: z.literal('start') }).strict(),
+  z.object({ action: z.literal('resolve'), resolution: z.enum(RESOLUTIONS) }).strict(),
+  z.object({ action: z.literal('reopen') }).strict(),
+  z.object({ action: z.literal('merge'), into: alertId }).strict(),
+  z
+    .object({
+      action: z.literal('assign'),
+      assignee: z
+        .object({
+          kind: z.enum(ASSIGNEE_KINDS),
+          id: z.string().min(1).max(256),
+          team: team.optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z.object({ action: z.literal('unassign') }).strict(),
+  z.object({ action: z.literal('contain') }).strict(),
+  z.object({ action: z.literal('classify'), origin: z.enum(ALERT_ORIGINS) }).strict(),
+] as const;
+const actionBody = z.discriminatedUnion('action', actionShapes);
+const bulkBody = z.discriminatedUnion(
+  'action',
+  actionShapes.map((shape) =>
+    shape.extend({ ids: z.array(alertId).min(1).max(MAX_BULK_ALERTS) }),
+  ) as unknown as typeof actionShapes,
+);
+
+const triageView = z.object({
+  alertId: z.string(),
+  state: z.string(),
+  resolution: z.enum(RESOLUTIONS).nullable(),
+  assignee: z
+    .object({ kind: z.enum(ASSIGNEE_KINDS), id: z.string(), team: z.string().nullable() })
+    .nullable(),
+  origin: z.enum(ALERT_ORIGINS),
+  mergedInto: z.string().nullable(),
+  severity: z.string(),
+  ruleRef: z.string(),
+  detectedAt: z.string().describe('ISO 8601'),
+  eventTime: z.string(),
+  acknowledgedAt: z.string().nullable().describe('first acknowledgement (or first work on it)'),
+  inProgressAt: z.string().nullable(),
+  resolvedAt: z.string().nullable().describe('first resolution'),
+  mergedAt: z.string().nullable(),
+  containedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
+
+function toTriageView(r: TriageRecord): z.infer<typeof triageView> {
+  return {
+    alertId: r.alertId,
+    state: r.state,
+    resolution: r.resolution,
+    assignee: r.assignee,
+    origin: r.origin,
+    mergedInto: r.mergedInto,
+    severity: r.severity,
+    ruleRef: r.ruleRef,
+    detectedAt: new Date(r.detectedAt).toISOString(),
+    eventTime: new Date(r.eventTime).toISOString(),
+    acknowledgedAt: iso(r.acknowledgedAt),
+    inProgressAt: iso(r.inProgressAt),
+    resolvedAt: iso(r.resolvedAt),
+    mergedAt: iso(r.mergedAt),
+    containedAt: iso(r.containedAt),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+  };
+}
+
+const activityView = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.object({ kind: z.string(), id: z.string() }),
+  kind: z.string().describe('opened, an action name, or comment'),
+  fromState: z.string().nullable(),
+  toState: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+function toActivityView(e: ActivityEntry): z.infer<typeof activityView> {
+  return {
+    id: e.id,
+    at: new Date(e.at).toISOString(),
+    actor: e.actor,
+    kind: e.kind,
+    fromState: e.fromState,
+    toState: e.toState,
+    details: e.details,
+  };
+}
+
+const resultView = z.object({
+  alertId: z.string(),
+  status: z.enum(['changed', 'unchanged', 'failed']),
+  triage: triageView.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+function toResultView(r: TriageResult): z.infer<typeof resultView> {
+  return r.status === 'failed'
+    ? { alertId: r.alertId, status: r.status, error: r.error }
+    : { alertId: r.alertId, status: r.status, triage: toTriageView(r.triage) };
+}
+
+function principalOf(principal: Principal | undefined): Principal {
+  if (!principal) throw new IdentityError('IDENTITY_UNAUTHENTICATED', 'no principal');
+  return principal;
+}
+
+const actorOf = (p: Principal): Actor => ({ kind: p.kind, id: p.id });
+
+const pageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+
+/**
+ * Triage over HTTP: one alert's action (`POST /alerts/:id/triage`), the same action on many
+ * (`POST /alerts/triage`), its triage record, comments and timeline. Writes need `alerts:write`
+ * and are audited (the audit record names the action and what it did); reads `alerts:read`.
+ * Every call covers the caller's tenant only.
+ */
+export function triageRoutes(service: TriageService): AnyRoute[] {
+  const tags = ['alerts'];
+  const write = { kind: 'permission', permission: 'alerts:write' } as const;
+  const read = { kind: 'permission', permission: 'alerts:read' } as const;
+  const params = z.object({ id: alertId }).strict();
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/alerts/triage',
+      summary: 'Apply one triage action to many alerts',
+      description: `Up to ${String(MAX_BULK_ALERTS)} alert ids and one action, applied in one transaction. Each alert reports changed, unchanged (already so) or failed (not found, or its state refuses the action) on its own; the others go ahead.`,
+      tags,
+      access: write,
+      audit: { action: 'soar.alert.triage-bulk', resource: () => ({ type: 'alert' }) },
+      body: bulkBody,
+      responses: {
+        200: {
+          description: 'One result per alert id',
+          schema: z.object({ results: z.array(resultView) }),
+        },
+      },
+      handler: async ({ principal, body, annotate }) => {
+        const who = principalOf(principal);
+        const { ids, ...action } = body as z.infer<typeof actionBody> & { ids: string[] };
+        const results = await service.act(who.tenantId, ids, action as TriageAction, actorOf(who));
+        annotate({
+          action: action.action,
+          alerts: results.map((r) =>
+            r.status === 'failed'
+              ? { id: r.alertId, status: r.status, code: r.error.code }
+              : { id: r.alertId, status: r.status, state: r.triage.state },
+          ),
+        });
+        return { results: results.map(toResultView) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/alerts/:id/triage',
+      summary: 'Acknowledge, start, resolve, reopen, merge, assign, contain or classify an alert',
+      description:
+        'Working on or resolving an alert nobody acknowledged acknowledges it too. Each step keeps its first time (what MTTA, MTTR and time to contain measure). Repeating an action already in effect changes nothing. 409 when the alert’s state refuses the action.',
+      tags,
+      access: write,
+      audit: {
+        action: 'soar.alert.triage',
+        resource: ({ params: p }) => ({ type: 'alert', id: p.id }),
+      },
+      params,
+      body: actionBody,
+      responses: {
+        200: {
+          description: 'The alert’s triage afterwards',
+          schema: z.object({ changed: z.boolean(), triage: triageView }),
+        },
+        404: { description: 'No such alert in the caller’s tenant' },
+        409: { description: 'The alert’s state refuses the action' },
+      },
+      handler: async ({ principal, params: p, body, annotate }) => {
+        const who = principalOf(principal);
+        // Named before acting, so a refused action's record says what was tried.
+        annotate({ action: body.action });
+        const [result] = await service.act(
+          who.tenantId,
+          [p.id],
+          body as TriageAction,
+          actorOf(who),
+        );
+        if (!result || result.status === 'failed')
+          throw new SoarError(
+            result?.error.code ?? 'SOAR_ALERT_NOT_FOUND',
+            result?.error.message ?? `no alert ${p.id}`,
+          );
+        annotate({
+          action: body.action,
+          changed: result.status === 'changed',
+          state: result.triage.state,
+        });
+        return { changed: result.status === 'changed', triage: toTriageView(result.triage) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/alerts/:id/triage',
+      summary: 'An alert’s triage: state, assignee, resolution and the time of each step',
+      tags,
+      access: read,
+      params,
+      responses: {
+        200: { description: 'The triage record', schema: triageView },
+        404: { description: 'No such alert in the caller’s tenant' },
+      },
+      handler: async ({ principal, params: p }) =>
+        toTriageView(await service.get(principalOf(principal).tenantId, p.id)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/alerts/:id/comments',
+      summary: 'Comment on an alert',
+      description: `1 to ${String(MAX_COMMENT_LENGTH)} characters. Secrets in the text (keys, tokens, passwords) are masked before it is stored.`,
+      tags,
+      access: write,
+      audit: {
+        action: 'soar.alert.comment',
+        resource: ({ params: p }) => ({ type: 'alert', id: p.id }),
+      },
+      params,
+      body: z.object({ text: z.string().max(MAX_COMMENT_LENGTH * 2) }).strict(),
+      responses: {
+        201: { description: 'The comment as stored', schema: activityView },
+        404: { description: 'No such alert in the caller’s tenant' },
+      },
+      handler: async ({ principal, params: p, body }) => {
+        const who = principalOf(principal);
+        return toActivityView(await service.comment(who.tenantId, p.id, body.text, actorOf(who)));
+      },
+    }),
+    ...(['comments', 'activity'] as const).map((part) =>
+      defineRoute({
+        method: 'get',
+        path: `/alerts/:id/${part}`,
+        summary:
+          part === 'comments'
+            ? 'An alert’s comments, oldest first'
+            : 'An alert’s timeline: opened, every action and comment, oldest first',
+        tags,
+        access: read,
+        params,
+        query: pageQuery,
+        responses: {
+          200: {
+            description: 'A page of entries',
+            schema: z.object({ entries: z.array(activityView), nextCursor: z.string().optional() }),
+          },
+          404: { description: 'No such alert in the caller’s tenant' },
+        },
+        handler: async ({ principal, params: p, query }) => {
+          const page = await service.activity(principalOf(principal).tenantId, p.id, {
+            limit: query.limit,
+            ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+            ...(part === 'comments' ? { kinds: ['comment'] } : {}),
+          });
+          return {
+            entries: page.entries.map(toActivityView),
+            ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+          };
+        },
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,34 @@
+// The soar module's front door: triage, measures (and, to come, cases, SLAs and playbooks).
+export { SoarError } from './errors.ts';
+export type { SoarErrorCode } from './errors.ts';
+export { ALERT_ORIGINS, RESOLUTIONS, applyTriage, initialTriage } from './triage/triage.ts';
+export type {
+  Actor,
+  AlertOrigin,
+  Assignee,
+  Resolution,
+  TriageAction,
+  TriageRecord,
+} from './triage/triage.ts';
+export type { ActivityEntry, ActivityPage, TriageStore } from './triage/triage-store.ts';
+export {
+  MAX_BULK_ALERTS,
+  createTriageService,
+  withTriageTracking,
+} from './triage/triage-service.ts';
+export type { TriageResult, TriageService, TriageServiceDeps } from './triage/triage-service.ts';
+export { soarMigrations } from './triage/migrations.ts';
+export { createRelationalTriageStore } from './adapters/relational/relational-triage-store.ts';
+export {
+  MEASURES,
+  TARGET_SECONDS,
+  measureCsv,
+  measureTriage,
+  percentile,
+  periodOf,
+} from './measures/mttx.ts';
+export type { Measure, MeasureGroup, MeasureReport, Stats } from './measures/mttx.ts';
+export { createMeasureGauges } from './measures/measure-gauges.ts';
+export type { MeasureGauges } from './measures/measure-gauges.ts';
+export { triageRoutes } from './http/triage-routes.ts';
+export { measureRoutes } from './http/measure-routes.ts';

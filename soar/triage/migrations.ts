@@ -1,0 +1,56 @@
+import type { Migration } from '../../platform/storage/index.ts';
+
+/**
+ * Triage tables (one script for SQLite and PostgreSQL), keyed by tenant first like every table.
+ *
+ * - `soar_alert_triage`: one row per tracked alert: state, resolution, assignee, origin, the
+ *   first time of each step, and the alert's rule, severity and times (what the measures need).
+ * - `soar_alert_activity`: each alert's timeline (actions and comments), append-only.
+ */
+export const soarMigrations: readonly Migration[] = [
+  {
+    module: 'soar',
+    id: '0001',
+    name: 'alert triage',
+    up: `
+      CREATE TABLE soar_alert_triage (
+        tenant_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        resolution TEXT,
+        assignee_kind TEXT,
+        assignee_id TEXT,
+        assignee_team TEXT,
+        origin TEXT NOT NULL,
+        merged_into TEXT,
+        rule_ref TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        detected_at BIGINT NOT NULL,
+        event_time BIGINT NOT NULL,
+        acknowledged_at BIGINT,
+        in_progress_at BIGINT,
+        resolved_at BIGINT,
+        merged_at BIGINT,
+        contained_at BIGINT,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, alert_id)
+      );
+      CREATE INDEX soar_alert_triage_detected ON soar_alert_triage (tenant_id, detected_at);
+      CREATE INDEX soar_alert_triage_assignee ON soar_alert_triage (tenant_id, assignee_id);
+      CREATE TABLE soar_alert_activity (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        details TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE INDEX soar_alert_activity_alert ON soar_alert_activity (tenant_id, alert_id, id);
+    `,
+  },
+];

@@ -62,14 +62,17 @@ import {
 import type { AlertStore, DetectionService, StreamingDetections } from '../detections/index.ts';
 import {
   createMeasureGauges,
+  createRelationalSlaStore,
   createRelationalTriageStore,
+  createSlaMonitor,
   createTriageService,
   measureRoutes,
   soarMigrations,
+  slaRoutes,
   triageRoutes,
   withTriageTracking,
 } from '../soar/index.ts';
-import type { MeasureGauges, TriageService } from '../soar/index.ts';
+import type { MeasureGauges, SlaMonitor, TriageService } from '../soar/index.ts';
 import {
   createAuditShipper,
   createSiem,
@@ -117,6 +120,8 @@ export interface App {
   readonly triage: TriageService;
   /** The response-measure gauges of /metrics (refreshed every minute). */
   readonly measureGauges: MeasureGauges;
+  /** Watches open alerts' SLA clocks (every 15 s). */
+  readonly slaMonitor: SlaMonitor;
   /** Detection on the ingest path (absent with `detections.streaming: false`). */
   readonly streaming: StreamingDetections | undefined;
   readonly tokens: ApiTokens;
@@ -179,6 +184,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     redact: (text) => scanner.redact(text).text,
   });
   const measureGauges = createMeasureGauges({ triage: triageStore, metrics, clock });
+  const slaStore = createRelationalSlaStore(relational);
+  const slaMonitor = createSlaMonitor({
+    triage: triageStore,
+    sla: slaStore,
+    relational,
+    clock,
+    ids,
+    metrics,
+    logger,
+    // Escalation by playbook (paging the on-call) comes with playbooks; until then a breach is
+    // recorded, on the alert's timeline, logged and counted.
+  });
   const detections = await openDetections(config, relational, clock, logger).catch(
     async (err: unknown) => {
       await relational.close();
@@ -330,6 +347,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     streaming,
     triage,
     measureGauges,
+    slaMonitor,
     tokens,
     identity,
     audit,
@@ -378,6 +396,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...alertRoutes({ store: alerts, clock }),
           ...triageRoutes(triage),
           ...measureRoutes({ triage: triageStore, clock }),
+          ...slaRoutes({ sla: slaStore, triage, clock }),
           ...detectionRoutes({ service: detections }),
         ],
         fallbackRoutes: siem.elasticsearchRoutes({
@@ -429,6 +448,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await refreshMeasures();
       measuresTimer = setInterval(() => void refreshMeasures(), 60_000);
       measuresTimer.unref();
+      slaMonitor.start(15_000);
       const url = `${config.server.tls.certFile === '' ? 'http' : 'https'}://${publishAddress}`;
       logger.info(
         { url, syslog: syslogAddresses, dataDir, database: relational.dialect },
@@ -444,6 +464,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         if (upkeep) clearInterval(upkeep);
         if (checkpoints) clearInterval(checkpoints);
         if (measuresTimer) clearInterval(measuresTimer);
+        await slaMonitor.stop();
         const grace = config.server.shutdownGraceMs;
         const closed = server ? closeServer(server, grace) : Promise.resolve();
         await Promise.all([closed, syslog?.stop({ drainMs: grace })]);

@@ -256,6 +256,7 @@ describe('tenants at the API: another tenant’s object is not found', () => {
       '/alerts/{id}/triage': `/alerts/${alertId}/triage`,
       '/alerts/{id}/comments': `/alerts/${alertId}/comments`,
       '/alerts/{id}/activity': `/alerts/${alertId}/activity`,
+      '/alerts/{id}/sla': `/alerts/${alertId}/sla`,
       '/events/{id}': `/events/${hits?.[0]?.id ?? ''}`,
       '/secrets/data/{path}': '/secrets/data/team/db',
       '/secrets/metadata/{path}': '/secrets/metadata/team/db',

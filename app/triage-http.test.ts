@@ -230,4 +230,58 @@ describe('alert triage over HTTP', () => {
     );
     expect(metrics).toMatch(/soar_alerts_measured\{tenant="default",severity="medium"\} \d+/);
   });
+
+  it('shows SLA clocks, takes the tenant’s policy, pauses the resolve clock, and records breaches', async () => {
+    const defaults = await call('GET', '/sla/policies', analyst);
+    expect(defaults.body.policies).toContainEqual({
+      severity: 'critical',
+      acknowledgeMinutes: 5,
+      resolveMinutes: 30,
+    });
+    // Analysts may not change targets; an administrator may, audited.
+    const policy = { acknowledgeMinutes: 10, resolveMinutes: 60 };
+    expect((await call('PUT', '/sla/policies/medium', analyst, policy)).status).toBe(403);
+    const set = await call('PUT', '/sla/policies/medium', t.adminToken, policy);
+    expect(set.status, set.text).toBe(200);
+    const bad = await call('PUT', '/sla/policies/medium', t.adminToken, {
+      acknowledgeMinutes: 30,
+      resolveMinutes: 10,
+    });
+    expect(bad.status).toBe(400);
+    const { records } = await t.app.audit.list({ action: 'soar.sla.policy.update', limit: 10 });
+    // The refusal is recorded too (outcome denied); the change once, with its targets.
+    expect(records.map((r) => [r.outcome, r.details?.resolveMinutes])).toEqual([
+      ['denied', undefined],
+      ['success', 60],
+    ]);
+
+    const id = await raiseAlert('wks-sla-1');
+    clock.advance(9 * 60_000);
+    const clocks = await call('GET', `/alerts/${id}/sla`, analyst);
+    expect(clocks.status, clocks.text).toBe(200);
+    expect(clocks.body.clocks).toMatchObject([
+      { clock: 'acknowledge', targetMinutes: 10, status: 'running', level: 'warning' },
+      { clock: 'resolve', targetMinutes: 60, status: 'running', level: 'ok' },
+    ]);
+    await call('POST', `/alerts/${id}/triage`, analyst, { action: 'start' });
+    const paused = await call('POST', `/alerts/${id}/triage`, analyst, {
+      action: 'pause',
+      reason: 'waiting on the hosting provider',
+    });
+    expect(paused.body).toMatchObject({ triage: { state: 'in_progress' } });
+    clock.advance(120 * 60_000);
+    const later = await call('GET', `/alerts/${id}/sla`, analyst);
+    expect(later.body.clocks).toMatchObject([
+      { clock: 'acknowledge', status: 'met' },
+      { clock: 'resolve', status: 'paused', level: 'ok', elapsedSeconds: 9 * 60 },
+    ]);
+    await call('POST', `/alerts/${id}/triage`, analyst, { action: 'resume' });
+    clock.advance(60 * 60_000);
+    const check = await t.app.slaMonitor.check();
+    expect(check.breaches).toBeGreaterThanOrEqual(1);
+    const timeline = await call('GET', `/alerts/${id}/activity`, analyst);
+    expect((timeline.body.entries as { kind: string }[]).map((e) => e.kind)).toContain(
+      'sla.breach',
+    );
+  });
 });

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   'elevation:approve': 'Grant or refuse elevation requests',
   'alerts:read': 'Read alerts',
   'alerts:write': 'Triage alerts (acknowledge, assign, resolve)',
+  'sla:write': 'Change the SLA policies (acknowledge and resolve targets per severity)',
   'cases:read': 'Read cases',
   'cases:write': 'Create and work cases',
   'detections:read': 'Read detection rules',

@@ -35,6 +35,8 @@ const actionShapes = [
   z.object({ action: z.literal('unassign') }).strict(),
   z.object({ action: z.literal('contain') }).strict(),
   z.object({ action: z.literal('classify'), origin: z.enum(ALERT_ORIGINS) }).strict(),
+  z.object({ action: z.literal('pause'), reason: z.string().trim().min(1).max(500) }).strict(),
+  z.object({ action: z.literal('resume') }).strict(),
 ] as const;
 const actionBody = z.discriminatedUnion('action', actionShapes);
 const bulkBody = z.discriminatedUnion(
@@ -62,6 +64,8 @@ const triageView = z.object({
   resolvedAt: z.string().nullable().describe('first resolution'),
   mergedAt: z.string().nullable(),
   containedAt: z.string().nullable(),
+  pausedSince: z.string().nullable().describe('set while the resolve clock is paused'),
+  pausedSeconds: z.number().describe('paused time before the current pause'),
   updatedAt: z.string(),
 });
 
@@ -84,6 +88,8 @@ function toTriageView(r: TriageRecord): z.infer<typeof triageView> {
     resolvedAt: iso(r.resolvedAt),
     mergedAt: iso(r.mergedAt),
     containedAt: iso(r.containedAt),
+    pausedSince: iso(r.pausedSince),
+    pausedSeconds: r.pausedMs / 1000,
     updatedAt: new Date(r.updatedAt).toISOString(),
   };
 }
@@ -183,9 +189,10 @@ export function triageRoutes(service: TriageService): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/alerts/:id/triage',
-      summary: 'Acknowledge, start, resolve, reopen, merge, assign, contain or classify an alert',
+      summary:
+        'Acknowledge, start, resolve, reopen, merge, assign, contain, classify, pause or resume an alert',
       description:
-        'Working on or resolving an alert nobody acknowledged acknowledges it too. Each step keeps its first time (what MTTA, MTTR and time to contain measure). Repeating an action already in effect changes nothing. 409 when the alert’s state refuses the action.',
+        'Working on or resolving an alert nobody acknowledged acknowledges it too. pause (with a reason) stops the resolve SLA clock while work waits on someone outside the team; resume, resolve or merge ends the pause. Each step keeps its first time (what MTTA, MTTR and time to contain measure). Repeating an action already in effect changes nothing. 409 when the alert’s state refuses the action.',
       tags,
       access: write,
       audit: {

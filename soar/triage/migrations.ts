@@ -53,4 +53,33 @@ export const soarMigrations: readonly Migration[] = [
       CREATE INDEX soar_alert_activity_alert ON soar_alert_activity (tenant_id, alert_id, id);
     `,
   },
+  {
+    module: 'soar',
+    id: '0002',
+    name: 'sla policies, clocks and pauses',
+    // paused_*: the resolve clock stops while work waits on someone outside the team.
+    // soar_sla_events: each clock's warning (80 %) and breach, once per alert.
+    up: `
+      ALTER TABLE soar_alert_triage ADD COLUMN paused_since BIGINT;
+      ALTER TABLE soar_alert_triage ADD COLUMN paused_ms BIGINT NOT NULL DEFAULT 0;
+      CREATE INDEX soar_alert_triage_state ON soar_alert_triage (state, tenant_id, alert_id);
+      CREATE TABLE soar_sla_policies (
+        tenant_id TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        acknowledge_seconds BIGINT NOT NULL,
+        resolve_seconds BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, severity)
+      );
+      CREATE TABLE soar_sla_events (
+        tenant_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        clock TEXT NOT NULL,
+        level TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        due_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, alert_id, clock, level)
+      );
+    `,
+  },
 ];

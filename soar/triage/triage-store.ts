@@ -46,6 +46,14 @@ export interface TriageStore {
   ): Promise<ActivityPage>;
   /** Records of alerts detected in the range, for the measures. */
   detectedIn(tenantId: string, range: TriageRange): Promise<TriageRecord[]>;
+  /**
+   * Open alerts (new, acknowledged, in progress) of every tenant, in (tenant, alert) order after
+   * `after`: what the SLA monitor watches.
+   */
+  listOpen(
+    limit: number,
+    after?: { readonly tenantId: string; readonly alertId: string },
+  ): Promise<TriageRecord[]>;
   /** Tenants with records detected in the range (for the Prometheus gauges). */
   tenantsWithAlerts(range: TriageRange): Promise<string[]>;
 }

@@ -52,6 +52,10 @@ export interface TriageRecord {
   readonly resolvedAt: number | null;
   readonly mergedAt: number | null;
   readonly containedAt: number | null;
+  /** Set while the resolve clock is paused (waiting on someone outside the team). */
+  readonly pausedSince: number | null;
+  /** Paused time before the current pause, in ms: the resolve SLA clock does not count it. */
+  readonly pausedMs: number;
   readonly updatedAt: number;
 }
 
@@ -72,7 +76,9 @@ export type TriageAction =
     }
   | { readonly action: 'unassign' }
   | { readonly action: 'contain' }
-  | { readonly action: 'classify'; readonly origin: AlertOrigin };
+  | { readonly action: 'classify'; readonly origin: AlertOrigin }
+  | { readonly action: 'pause'; readonly reason: string }
+  | { readonly action: 'resume' };
 
 export type TriageActionName = TriageAction['action'];
 
@@ -108,6 +114,8 @@ export function initialTriage(alert: {
     resolvedAt: null,
     mergedAt: null,
     containedAt: null,
+    pausedSince: null,
+    pausedMs: 0,
     updatedAt: alert.createdAt,
   };
 }
@@ -134,6 +142,11 @@ export function applyTriage(record: TriageRecord, action: TriageAction, at: numb
   });
   if (record.state === 'merged') return refuse(record, action.action);
   const acknowledged = { acknowledgedAt: record.acknowledgedAt ?? at };
+  // Resolving or merging ends a pause: its time stays uncounted.
+  const unpaused =
+    record.pausedSince === null
+      ? {}
+      : { pausedSince: null, pausedMs: record.pausedMs + Math.max(0, at - record.pausedSince) };
   switch (action.action) {
     case 'acknowledge':
       if (record.state === 'acknowledged') return same;
@@ -154,6 +167,7 @@ export function applyTriage(record: TriageRecord, action: TriageAction, at: numb
         state: 'resolved',
         resolution: action.resolution,
         ...acknowledged,
+        ...unpaused,
         resolvedAt: record.resolvedAt ?? at,
       });
     case 'reopen':
@@ -165,7 +179,7 @@ export function applyTriage(record: TriageRecord, action: TriageAction, at: numb
       });
     case 'merge':
       if (action.into === record.alertId) return refuse(record, 'merge into itself');
-      return next({ state: 'merged', mergedInto: action.into, mergedAt: at });
+      return next({ state: 'merged', mergedInto: action.into, mergedAt: at, ...unpaused });
     case 'assign': {
       const assignee: Assignee = {
         kind: action.assignee.kind,
@@ -187,5 +201,13 @@ export function applyTriage(record: TriageRecord, action: TriageAction, at: numb
       return record.containedAt === null ? next({ containedAt: at }) : same;
     case 'classify':
       return record.origin === action.origin ? same : next({ origin: action.origin });
+    case 'pause':
+      // Waiting on someone outside is a state of work in hand: acknowledged or in progress.
+      if (record.pausedSince !== null) return same;
+      if (record.state !== 'acknowledged' && record.state !== 'in_progress')
+        return refuse(record, 'pause');
+      return next({ pausedSince: at });
+    case 'resume':
+      return record.pausedSince === null ? same : next(unpaused);
   }
 }

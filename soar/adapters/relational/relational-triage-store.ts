@@ -24,6 +24,8 @@ interface TriageRow {
   resolved_at: number | string | null;
   merged_at: number | string | null;
   contained_at: number | string | null;
+  paused_since: number | string | null;
+  paused_ms: number | string;
   updated_at: number | string;
   [column: string]: unknown;
 }
@@ -71,6 +73,8 @@ function toRecord(row: TriageRow): TriageRecord {
     resolvedAt: time(row.resolved_at),
     mergedAt: time(row.merged_at),
     containedAt: time(row.contained_at),
+    pausedSince: time(row.paused_since),
+    pausedMs: Number(row.paused_ms),
     updatedAt: Number(row.updated_at),
   };
 }
@@ -95,7 +99,7 @@ const CURSOR = /^t1:([0-9a-f-]{36})$/;
 const FOR_UPDATE = sql.dialect({ sqlite: sql``, postgres: sql` FOR UPDATE` });
 
 const values = (r: TriageRecord) =>
-  sql`(${r.tenantId}, ${r.alertId}, ${r.state}, ${r.resolution}, ${r.assignee?.kind ?? null}, ${r.assignee?.id ?? null}, ${r.assignee?.team ?? null}, ${r.origin}, ${r.mergedInto}, ${r.ruleRef}, ${r.severity}, ${r.detectedAt}, ${r.eventTime}, ${r.acknowledgedAt}, ${r.inProgressAt}, ${r.resolvedAt}, ${r.mergedAt}, ${r.containedAt}, ${r.updatedAt})`;
+  sql`(${r.tenantId}, ${r.alertId}, ${r.state}, ${r.resolution}, ${r.assignee?.kind ?? null}, ${r.assignee?.id ?? null}, ${r.assignee?.team ?? null}, ${r.origin}, ${r.mergedInto}, ${r.ruleRef}, ${r.severity}, ${r.detectedAt}, ${r.eventTime}, ${r.acknowledgedAt}, ${r.inProgressAt}, ${r.resolvedAt}, ${r.mergedAt}, ${r.containedAt}, ${r.pausedSince}, ${r.pausedMs}, ${r.updatedAt})`;
 
 /** Triage on the relational store (SQLite or PostgreSQL; `soarMigrations` must have run). */
 export function createRelationalTriageStore(store: RelationalStore): TriageStore {
@@ -119,7 +123,7 @@ export function createRelationalTriageStore(store: RelationalStore): TriageStore
       for (let i = 0; i < records.length; i += CHUNK) {
         const part = records.slice(i, i + CHUNK);
         const rows = await store.query<{ tenant_id: string; alert_id: string }>(
-          sql`INSERT INTO soar_alert_triage (tenant_id, alert_id, state, resolution, assignee_kind, assignee_id, assignee_team, origin, merged_into, rule_ref, severity, detected_at, event_time, acknowledged_at, in_progress_at, resolved_at, merged_at, contained_at, updated_at) VALUES ${sql.join(
+          sql`INSERT INTO soar_alert_triage (tenant_id, alert_id, state, resolution, assignee_kind, assignee_id, assignee_team, origin, merged_into, rule_ref, severity, detected_at, event_time, acknowledged_at, in_progress_at, resolved_at, merged_at, contained_at, paused_since, paused_ms, updated_at) VALUES ${sql.join(
             part.map(values),
           )} ON CONFLICT DO NOTHING RETURNING tenant_id, alert_id`,
         );
@@ -132,7 +136,7 @@ export function createRelationalTriageStore(store: RelationalStore): TriageStore
 
     async update(r) {
       await store.execute(
-        sql`UPDATE soar_alert_triage SET state = ${r.state}, resolution = ${r.resolution}, assignee_kind = ${r.assignee?.kind ?? null}, assignee_id = ${r.assignee?.id ?? null}, assignee_team = ${r.assignee?.team ?? null}, origin = ${r.origin}, merged_into = ${r.mergedInto}, acknowledged_at = ${r.acknowledgedAt}, in_progress_at = ${r.inProgressAt}, resolved_at = ${r.resolvedAt}, merged_at = ${r.mergedAt}, contained_at = ${r.containedAt}, updated_at = ${r.updatedAt} WHERE tenant_id = ${r.tenantId} AND alert_id = ${r.alertId}`,
+        sql`UPDATE soar_alert_triage SET state = ${r.state}, resolution = ${r.resolution}, assignee_kind = ${r.assignee?.kind ?? null}, assignee_id = ${r.assignee?.id ?? null}, assignee_team = ${r.assignee?.team ?? null}, origin = ${r.origin}, merged_into = ${r.mergedInto}, acknowledged_at = ${r.acknowledgedAt}, in_progress_at = ${r.inProgressAt}, resolved_at = ${r.resolvedAt}, merged_at = ${r.mergedAt}, contained_at = ${r.containedAt}, paused_since = ${r.pausedSince}, paused_ms = ${r.pausedMs}, updated_at = ${r.updatedAt} WHERE tenant_id = ${r.tenantId} AND alert_id = ${r.alertId}`,
       );
     },
 
@@ -169,6 +173,17 @@ export function createRelationalTriageStore(store: RelationalStore): TriageStore
     async detectedIn(tenantId, range) {
       const rows = await store.query<TriageRow>(
         sql`SELECT * FROM soar_alert_triage WHERE tenant_id = ${tenantId} AND detected_at >= ${range.from} AND detected_at < ${range.to}`,
+      );
+      return rows.map(toRecord);
+    },
+
+    async listOpen(limit, after) {
+      const position =
+        after === undefined
+          ? sql``
+          : sql` AND (tenant_id > ${after.tenantId} OR (tenant_id = ${after.tenantId} AND alert_id > ${after.alertId}))`;
+      const rows = await store.query<TriageRow>(
+        sql`SELECT * FROM soar_alert_triage WHERE state IN ('new', 'acknowledged', 'in_progress')${position} ORDER BY tenant_id, alert_id LIMIT ${limit}`,
       );
       return rows.map(toRecord);
     },

@@ -13,24 +13,8 @@ let t: TestApp;
 const SECRET_READ = 'ee81a3c7-f4e6-495c-a270-2bfb4a9edd26';
 const SECRET_READ_BURST = '116f5263-ca58-429d-9d78-42d190fd0cd8';
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${t.adminToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-  };
+function call(method: string, path: string, body?: unknown) {
+  return t.call(method, path, t.adminToken, body);
 }
 
 const shipper = () => {

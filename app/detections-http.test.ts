@@ -31,26 +31,8 @@ detection:
   condition: selection
 `;
 
-async function call(
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown>; type: string }> {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-    type: res.headers.get('content-type') ?? '',
-  };
+function call(method: string, path: string, token: string, body?: unknown) {
+  return t.call(method, path, token, body);
 }
 
 interface RuleView {

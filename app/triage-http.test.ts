@@ -17,28 +17,8 @@ let auditor: string;
 const PASSWORD = 'correct horse battery staple 42';
 const ENCODED_POWERSHELL = '138311aa-d799-44dc-9267-76ba50c2e6c5';
 
-async function call(
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown>; type: string; text: string }> {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  return {
-    status: res.status,
-    body: type.includes('json') && text !== '' ? (JSON.parse(text) as Record<string, unknown>) : {},
-    type,
-    text,
-  };
+function call(method: string, path: string, token: string, body?: unknown) {
+  return t.call(method, path, token, body);
 }
 
 /** Ingests the starter pack's encoded PowerShell record on a host of its own; returns its alert id. */

@@ -15,7 +15,44 @@ export interface TestApp {
   readonly ingestToken: string;
   /** Lines the app logged, parsed (to check nothing secret was written). */
   readonly logs: Record<string, unknown>[];
+  /** One HTTP call to the app with a bearer token (if any) and a JSON body (if any). */
+  call(method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse>;
   stop(): Promise<void>;
+}
+
+/** A response read whole: JSON bodies parsed (problem+json included), every other body as text. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly type: string;
+  readonly text: string;
+  readonly headers: Headers;
+}
+
+async function callApi(
+  url: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<ApiResponse> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return {
+    status: res.status,
+    body: type.includes('json') && text !== '' ? (JSON.parse(text) as Record<string, unknown>) : {},
+    type,
+    text,
+    headers: res.headers,
+  };
 }
 
 /**
@@ -66,6 +103,7 @@ export async function startTestApp(
     adminToken,
     ingestToken,
     logs,
+    call: (method, path, token, body) => callApi(started.url, method, path, token, body),
     async stop() {
       if (stopped) return;
       stopped = true;

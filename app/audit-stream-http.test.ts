@@ -24,18 +24,8 @@ const shipper = () => {
 };
 
 /** Polls GET /alerts until `ready` holds (the relay runs right after the ingest commit). */
-async function alertsWhen(
-  query: string,
-  ready: (alerts: Record<string, unknown>[]) => boolean,
-): Promise<Record<string, unknown>[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const page = await call('GET', `/alerts?${query}`);
-    expect(page.status).toBe(200);
-    const alerts = page.body.alerts as Record<string, unknown>[];
-    if (ready(alerts) || Date.now() > deadline) return alerts;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function alertsWhen(query: string, ready: (alerts: Record<string, unknown>[]) => boolean) {
+  return t.alertsWhen(t.adminToken, query, ready);
 }
 
 beforeAll(async () => {

@@ -352,19 +352,8 @@ describe('alerts raised at ingest', () => {
   };
 
   /** Polls GET /alerts until `ready` holds (the relay runs right after the ingest commit). */
-  const alertsWhen = async (
-    query: string,
-    ready: (alerts: Record<string, unknown>[]) => boolean,
-  ): Promise<Record<string, unknown>[]> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const page = await call('GET', `/alerts?${query}`, analyst);
-      expect(page.status).toBe(200);
-      const alerts = page.body.alerts as Record<string, unknown>[];
-      if (ready(alerts) || Date.now() > deadline) return alerts;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const alertsWhen = (query: string, ready: (alerts: Record<string, unknown>[]) => boolean) =>
+    t.alertsWhen(analyst, query, ready);
 
   it('turns a matching event into an alert with the rule, its author, ATT&CK and the event', async () => {
     const record = starterTests('win_powershell_encoded_command').positive[0]?.record;

@@ -42,14 +42,13 @@ async function raiseAlert(host: string): Promise<string> {
     body: JSON.stringify(record),
   });
   expect(res.status).toBe(200);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const page = await call('GET', `/alerts?rule=${ENCODED_POWERSHELL}&host=${host}`, analyst);
-    const alerts = page.body.alerts as { id: string }[];
-    if (alerts[0]) return alerts[0].id;
-    if (Date.now() > deadline) throw new Error(`no alert for ${host}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const [alert] = await t.alertsWhen(
+    analyst,
+    `rule=${ENCODED_POWERSHELL}&host=${host}`,
+    (alerts) => alerts.length > 0,
+  );
+  if (typeof alert?.id !== 'string') throw new Error(`no alert for ${host}`);
+  return alert.id;
 }
 
 beforeAll(async () => {

@@ -17,6 +17,15 @@ export interface TestApp {
   readonly logs: Record<string, unknown>[];
   /** One HTTP call to the app with a bearer token (if any) and a JSON body (if any). */
   call(method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse>;
+  /**
+   * Polls `GET /alerts?<query>` (every 50 ms, for up to 10 s) until `ready` holds, and returns
+   * the last page's alerts: the relay stores alerts just after the ingest commit.
+   */
+  alertsWhen(
+    token: string,
+    query: string,
+    ready: (alerts: Record<string, unknown>[]) => boolean,
+  ): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +113,16 @@ export async function startTestApp(
     ingestToken,
     logs,
     call: (method, path, token, body) => callApi(started.url, method, path, token, body),
+    async alertsWhen(token, query, ready) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const page = await callApi(started.url, 'GET', `/alerts?${query}`, token);
+        if (page.status !== 200) throw new Error(`GET /alerts?${query}: ${page.text}`);
+        const alerts = page.body.alerts as Record<string, unknown>[];
+        if (ready(alerts) || Date.now() > deadline) return alerts;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

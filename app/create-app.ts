@@ -61,6 +61,9 @@ import {
 } from '../detections/index.ts';
 import type { AlertStore, DetectionService, StreamingDetections } from '../detections/index.ts';
 import {
+  caseRoutes,
+  createCaseService,
+  createRelationalCaseStore,
   createMeasureGauges,
   createRelationalSlaStore,
   createRelationalTriageStore,
@@ -72,7 +75,7 @@ import {
   triageRoutes,
   withTriageTracking,
 } from '../soar/index.ts';
-import type { MeasureGauges, SlaMonitor, TriageService } from '../soar/index.ts';
+import type { CaseService, MeasureGauges, SlaMonitor, TriageService } from '../soar/index.ts';
 import {
   createAuditShipper,
   createSiem,
@@ -122,6 +125,8 @@ export interface App {
   readonly measureGauges: MeasureGauges;
   /** Watches open alerts' SLA clocks (every 15 s). */
   readonly slaMonitor: SlaMonitor;
+  /** Cases: alerts grouped into investigations, with tasks and a timeline. */
+  readonly cases: CaseService;
   /** Detection on the ingest path (absent with `detections.streaming: false`). */
   readonly streaming: StreamingDetections | undefined;
   readonly tokens: ApiTokens;
@@ -174,6 +179,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw err;
   }
   const alerts = createRelationalAlertStore({ store: relational });
+  const redactText = (text: string): string => scanner.redact(text).text;
   const triageStore = createRelationalTriageStore(relational);
   const triage = createTriageService({
     relational,
@@ -181,9 +187,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     alerts,
     clock,
     ids,
-    redact: (text) => scanner.redact(text).text,
+    redact: redactText,
   });
   const measureGauges = createMeasureGauges({ triage: triageStore, metrics, clock });
+  const cases = createCaseService({
+    cases: createRelationalCaseStore(relational),
+    triage,
+    alerts,
+    relational,
+    clock,
+    ids,
+    redact: redactText,
+  });
   const slaStore = createRelationalSlaStore(relational);
   const slaMonitor = createSlaMonitor({
     triage: triageStore,
@@ -348,6 +363,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     triage,
     measureGauges,
     slaMonitor,
+    cases,
     tokens,
     identity,
     audit,
@@ -397,6 +413,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...triageRoutes(triage),
           ...measureRoutes({ triage: triageStore, clock }),
           ...slaRoutes({ sla: slaStore, triage, clock }),
+          ...caseRoutes(cases),
           ...detectionRoutes({ service: detections }),
         ],
         fallbackRoutes: siem.elasticsearchRoutes({

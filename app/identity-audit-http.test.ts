@@ -251,12 +251,17 @@ describe('tenants at the API: another tenant’s object is not found', () => {
       }),
     ]);
     const alertId = recorded?.status === 'opened' ? recorded.alert.id : '';
+    const opened = await call('POST', '/cases', alpha, { title: 'tenant A case' });
+    expect(opened.status).toBe(201);
+    const caseId = String(opened.body.id);
     const ids: Record<string, string> = {
       '/alerts/{id}': `/alerts/${alertId}`,
       '/alerts/{id}/triage': `/alerts/${alertId}/triage`,
       '/alerts/{id}/comments': `/alerts/${alertId}/comments`,
       '/alerts/{id}/activity': `/alerts/${alertId}/activity`,
       '/alerts/{id}/sla': `/alerts/${alertId}/sla`,
+      '/cases/{id}': `/cases/${caseId}`,
+      '/cases/{id}/timeline': `/cases/${caseId}/timeline`,
       '/events/{id}': `/events/${hits?.[0]?.id ?? ''}`,
       '/secrets/data/{path}': '/secrets/data/team/db',
       '/secrets/metadata/{path}': '/secrets/metadata/team/db',

@@ -49,6 +49,7 @@ export {
   alertMigrations,
   createRelationalAlertStore,
   isSeverity,
+  severityRank,
 } from './alerts/index.ts';
 export type {
   Alert,

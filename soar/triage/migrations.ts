@@ -82,4 +82,67 @@ export const soarMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    module: 'soar',
+    id: '0003',
+    name: 'cases',
+    // An alert is in one case at most: soar_case_alerts is keyed by the alert.
+    up: `
+      CREATE TABLE soar_cases (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        state TEXT NOT NULL,
+        resolution TEXT,
+        assignee_kind TEXT,
+        assignee_id TEXT,
+        assignee_team TEXT,
+        merged_into TEXT,
+        created_by_kind TEXT NOT NULL,
+        created_by_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        closed_at BIGINT,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE INDEX soar_cases_state ON soar_cases (tenant_id, state, id);
+      CREATE TABLE soar_case_alerts (
+        tenant_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        added_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, alert_id)
+      );
+      CREATE INDEX soar_case_alerts_case ON soar_case_alerts (tenant_id, case_id);
+      CREATE TABLE soar_case_tasks (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        state TEXT NOT NULL,
+        assignee_kind TEXT,
+        assignee_id TEXT,
+        assignee_team TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        done_at BIGINT,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE INDEX soar_case_tasks_case ON soar_case_tasks (tenant_id, case_id, id);
+      CREATE TABLE soar_case_activity (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        details TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE INDEX soar_case_activity_case ON soar_case_activity (tenant_id, case_id, id);
+    `,
+  },
 ];

@@ -1,9 +1,9 @@
 import type { AlertState, Severity } from '../../../detections/index.ts';
 import { sql } from '../../../platform/storage/index.ts';
 import type { RelationalStore } from '../../../platform/storage/index.ts';
-import { SoarError } from '../../errors.ts';
-import type { AlertOrigin, Assignee, Resolution, TriageRecord } from '../../triage/triage.ts';
+import type { AlertOrigin, Resolution, TriageRecord } from '../../triage/triage.ts';
 import type { ActivityEntry, TriageStore } from '../../triage/triage-store.ts';
+import { assigneeOf, decodeIdCursor, encodeIdCursor, timeOf as time } from './row-values.ts';
 
 interface TriageRow {
   tenant_id: string;
@@ -44,24 +44,13 @@ interface ActivityRow {
   [column: string]: unknown;
 }
 
-const time = (value: number | string | null): number | null =>
-  value === null ? null : Number(value);
-
 function toRecord(row: TriageRow): TriageRecord {
-  const assignee: Assignee | null =
-    row.assignee_id === null
-      ? null
-      : {
-          kind: row.assignee_kind === 'agent' ? 'agent' : 'user',
-          id: row.assignee_id,
-          team: row.assignee_team,
-        };
   return {
     tenantId: row.tenant_id,
     alertId: row.alert_id,
     state: row.state as AlertState,
     resolution: row.resolution as Resolution | null,
-    assignee,
+    assignee: assigneeOf(row.assignee_kind, row.assignee_id, row.assignee_team),
     origin: row.origin as AlertOrigin,
     mergedInto: row.merged_into,
     ruleRef: row.rule_ref,
@@ -95,7 +84,6 @@ function toEntry(row: ActivityRow): ActivityEntry {
 
 /** Rows per multi-row statement: well under either dialect's limit on bound values. */
 const CHUNK = 200;
-const CURSOR = /^t1:([0-9a-f-]{36})$/;
 const FOR_UPDATE = sql.dialect({ sqlite: sql``, postgres: sql` FOR UPDATE` });
 
 const values = (r: TriageRecord) =>
@@ -159,14 +147,14 @@ export function createRelationalTriageStore(store: RelationalStore): TriageStore
       const where = [sql`tenant_id = ${tenantId}`, sql`alert_id = ${alertId}`];
       if (page.kinds !== undefined && page.kinds.length > 0)
         where.push(sql`kind IN (${sql.join(page.kinds.map((k) => sql`${k}`))})`);
-      if (page.cursor !== undefined) where.push(sql`id > ${decodeCursor(page.cursor)}`);
+      if (page.cursor !== undefined) where.push(sql`id > ${decodeIdCursor(page.cursor)}`);
       const rows = await store.query<ActivityRow>(
         sql`SELECT * FROM soar_alert_activity WHERE ${sql.join(where, ' AND ')} ORDER BY id LIMIT ${page.limit + 1}`,
       );
       const entries = rows.slice(0, page.limit).map(toEntry);
       const last = entries.at(-1);
       return rows.length > page.limit && last
-        ? { entries, nextCursor: Buffer.from(`t1:${last.id}`).toString('base64url') }
+        ? { entries, nextCursor: encodeIdCursor(last.id) }
         : { entries };
     },
 
@@ -195,13 +183,4 @@ export function createRelationalTriageStore(store: RelationalStore): TriageStore
       return rows.map((r) => r.tenant_id);
     },
   };
-}
-
-function decodeCursor(cursor: string): string {
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
-  if (match?.[1] === undefined)
-    throw new SoarError('SOAR_INVALID_REQUEST', 'cursor: not a cursor of this listing', {
-      issues: [{ path: 'cursor', message: 'not a cursor of this listing' }],
-    });
-  return match[1];
 }

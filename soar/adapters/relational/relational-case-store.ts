@@ -1,0 +1,238 @@
+import type { Severity } from '../../../detections/index.ts';
+import { sql } from '../../../platform/storage/index.ts';
+import type { RelationalStore } from '../../../platform/storage/index.ts';
+import type { CaseRecord, CaseState } from '../../cases/case.ts';
+import type { CaseActivity, CaseStore, CaseTask } from '../../cases/case-store.ts';
+import type { Resolution } from '../../triage/triage.ts';
+import { assigneeOf, decodeIdCursor, encodeIdCursor, timeOf } from './row-values.ts';
+
+interface CaseRow {
+  tenant_id: string;
+  id: string;
+  title: string;
+  description: string;
+  severity: string;
+  state: string;
+  resolution: string | null;
+  assignee_kind: string | null;
+  assignee_id: string | null;
+  assignee_team: string | null;
+  merged_into: string | null;
+  created_by_kind: string;
+  created_by_id: string;
+  created_at: number | string;
+  updated_at: number | string;
+  closed_at: number | string | null;
+  [column: string]: unknown;
+}
+
+interface TaskRow {
+  tenant_id: string;
+  id: string;
+  case_id: string;
+  title: string;
+  state: string;
+  assignee_kind: string | null;
+  assignee_id: string | null;
+  assignee_team: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+  done_at: number | string | null;
+  [column: string]: unknown;
+}
+
+interface ActivityRow {
+  tenant_id: string;
+  id: string;
+  case_id: string;
+  at: number | string;
+  actor_kind: string;
+  actor_id: string;
+  kind: string;
+  details: string;
+  [column: string]: unknown;
+}
+
+const toCase = (row: CaseRow): CaseRecord => ({
+  tenantId: row.tenant_id,
+  id: row.id,
+  title: row.title,
+  description: row.description,
+  severity: row.severity as Severity,
+  state: row.state as CaseState,
+  resolution: row.resolution as Resolution | null,
+  assignee: assigneeOf(row.assignee_kind, row.assignee_id, row.assignee_team),
+  mergedInto: row.merged_into,
+  createdBy: { kind: row.created_by_kind, id: row.created_by_id },
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+  closedAt: timeOf(row.closed_at),
+});
+
+const toTask = (row: TaskRow): CaseTask => ({
+  tenantId: row.tenant_id,
+  id: row.id,
+  caseId: row.case_id,
+  title: row.title,
+  state: row.state === 'done' ? 'done' : 'open',
+  assignee: assigneeOf(row.assignee_kind, row.assignee_id, row.assignee_team),
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+  doneAt: timeOf(row.done_at),
+});
+
+const toActivity = (row: ActivityRow): CaseActivity => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  caseId: row.case_id,
+  at: Number(row.at),
+  actor: { kind: row.actor_kind, id: row.actor_id },
+  kind: row.kind,
+  details: JSON.parse(row.details) as Record<string, unknown>,
+});
+
+const CHUNK = 200;
+const FOR_UPDATE = sql.dialect({ sqlite: sql``, postgres: sql` FOR UPDATE` });
+
+/** Cases on the relational store (SQLite or PostgreSQL; `soarMigrations` must have run). */
+export function createRelationalCaseStore(store: RelationalStore): CaseStore {
+  return {
+    async insert(c) {
+      await store.execute(
+        sql`INSERT INTO soar_cases (tenant_id, id, title, description, severity, state, resolution, assignee_kind, assignee_id, assignee_team, merged_into, created_by_kind, created_by_id, created_at, updated_at, closed_at) VALUES (${c.tenantId}, ${c.id}, ${c.title}, ${c.description}, ${c.severity}, ${c.state}, ${c.resolution}, ${c.assignee?.kind ?? null}, ${c.assignee?.id ?? null}, ${c.assignee?.team ?? null}, ${c.mergedInto}, ${c.createdBy.kind}, ${c.createdBy.id}, ${c.createdAt}, ${c.updatedAt}, ${c.closedAt})`,
+      );
+    },
+
+    async load(tenantId, ids) {
+      const found = new Map<string, CaseRecord>();
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const rows = await store.query<CaseRow>(
+          sql`SELECT * FROM soar_cases WHERE tenant_id = ${tenantId} AND id IN (${sql.join(
+            ids.slice(i, i + CHUNK).map((id) => sql`${id}`),
+          )})${FOR_UPDATE}`,
+        );
+        for (const row of rows) found.set(row.id, toCase(row));
+      }
+      return found;
+    },
+
+    async update(c) {
+      await store.execute(
+        sql`UPDATE soar_cases SET title = ${c.title}, description = ${c.description}, severity = ${c.severity}, state = ${c.state}, resolution = ${c.resolution}, assignee_kind = ${c.assignee?.kind ?? null}, assignee_id = ${c.assignee?.id ?? null}, assignee_team = ${c.assignee?.team ?? null}, merged_into = ${c.mergedInto}, updated_at = ${c.updatedAt}, closed_at = ${c.closedAt} WHERE tenant_id = ${c.tenantId} AND id = ${c.id}`,
+      );
+    },
+
+    async list(tenantId, filter, page) {
+      const where = [sql`tenant_id = ${tenantId}`];
+      if (filter.states !== undefined && filter.states.length > 0)
+        where.push(sql`state IN (${sql.join(filter.states.map((s) => sql`${s}`))})`);
+      if (filter.assigneeId !== undefined) where.push(sql`assignee_id = ${filter.assigneeId}`);
+      if (page.cursor !== undefined) where.push(sql`id < ${decodeIdCursor(page.cursor)}`);
+      const rows = await store.query<CaseRow>(
+        sql`SELECT * FROM soar_cases WHERE ${sql.join(where, ' AND ')} ORDER BY id DESC LIMIT ${page.limit + 1}`,
+      );
+      const items = rows.slice(0, page.limit).map(toCase);
+      const last = items.at(-1);
+      return rows.length > page.limit && last
+        ? { items, nextCursor: encodeIdCursor(last.id) }
+        : { items };
+    },
+
+    async linkAlerts(tenantId, caseId, alertIds, at) {
+      const linked: string[] = [];
+      const elsewhere: { alertId: string; caseId: string }[] = [];
+      for (const alertId of alertIds) {
+        const inserted = await store.query(
+          sql`INSERT INTO soar_case_alerts (tenant_id, alert_id, case_id, added_at) VALUES (${tenantId}, ${alertId}, ${caseId}, ${at}) ON CONFLICT DO NOTHING RETURNING alert_id`,
+        );
+        if (inserted.length > 0) {
+          linked.push(alertId);
+          continue;
+        }
+        const holder = await store.queryOne<{ case_id: string }>(
+          sql`SELECT case_id FROM soar_case_alerts WHERE tenant_id = ${tenantId} AND alert_id = ${alertId}`,
+        );
+        if (holder) elsewhere.push({ alertId, caseId: holder.case_id });
+      }
+      return { linked, elsewhere };
+    },
+
+    async unlinkAlert(tenantId, caseId, alertId) {
+      const { rowCount } = await store.execute(
+        sql`DELETE FROM soar_case_alerts WHERE tenant_id = ${tenantId} AND case_id = ${caseId} AND alert_id = ${alertId}`,
+      );
+      return rowCount > 0;
+    },
+
+    async moveContents(tenantId, fromCaseId, toCaseId) {
+      const { rowCount } = await store.execute(
+        sql`UPDATE soar_case_alerts SET case_id = ${toCaseId} WHERE tenant_id = ${tenantId} AND case_id = ${fromCaseId}`,
+      );
+      await store.execute(
+        sql`UPDATE soar_case_tasks SET case_id = ${toCaseId} WHERE tenant_id = ${tenantId} AND case_id = ${fromCaseId}`,
+      );
+      return rowCount;
+    },
+
+    async alertsOf(tenantId, caseId) {
+      const rows = await store.query<{ alert_id: string }>(
+        sql`SELECT alert_id FROM soar_case_alerts WHERE tenant_id = ${tenantId} AND case_id = ${caseId} ORDER BY added_at, alert_id`,
+      );
+      return rows.map((r) => r.alert_id);
+    },
+
+    async addTask(t) {
+      await store.execute(
+        sql`INSERT INTO soar_case_tasks (tenant_id, id, case_id, title, state, assignee_kind, assignee_id, assignee_team, created_at, updated_at, done_at) VALUES (${t.tenantId}, ${t.id}, ${t.caseId}, ${t.title}, ${t.state}, ${t.assignee?.kind ?? null}, ${t.assignee?.id ?? null}, ${t.assignee?.team ?? null}, ${t.createdAt}, ${t.updatedAt}, ${t.doneAt})`,
+      );
+    },
+
+    async loadTask(tenantId, caseId, taskId) {
+      const row = await store.queryOne<TaskRow>(
+        sql`SELECT * FROM soar_case_tasks WHERE tenant_id = ${tenantId} AND case_id = ${caseId} AND id = ${taskId}${FOR_UPDATE}`,
+      );
+      return row === undefined ? undefined : toTask(row);
+    },
+
+    async updateTask(t) {
+      await store.execute(
+        sql`UPDATE soar_case_tasks SET title = ${t.title}, state = ${t.state}, assignee_kind = ${t.assignee?.kind ?? null}, assignee_id = ${t.assignee?.id ?? null}, assignee_team = ${t.assignee?.team ?? null}, updated_at = ${t.updatedAt}, done_at = ${t.doneAt} WHERE tenant_id = ${t.tenantId} AND id = ${t.id}`,
+      );
+    },
+
+    async tasksOf(tenantId, caseId) {
+      const rows = await store.query<TaskRow>(
+        sql`SELECT * FROM soar_case_tasks WHERE tenant_id = ${tenantId} AND case_id = ${caseId} ORDER BY id`,
+      );
+      return rows.map(toTask);
+    },
+
+    async addActivity(entries) {
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        const part = entries.slice(i, i + CHUNK);
+        if (part.length === 0) continue;
+        await store.execute(
+          sql`INSERT INTO soar_case_activity (tenant_id, id, case_id, at, actor_kind, actor_id, kind, details) VALUES ${sql.join(
+            part.map(
+              (e) =>
+                sql`(${e.tenantId}, ${e.id}, ${e.caseId}, ${e.at}, ${e.actor.kind}, ${e.actor.id}, ${e.kind}, ${JSON.stringify(e.details)})`,
+            ),
+          )}`,
+        );
+      }
+    },
+
+    async activity(tenantId, caseId, page) {
+      const where = [sql`tenant_id = ${tenantId}`, sql`case_id = ${caseId}`];
+      if (page.cursor !== undefined) where.push(sql`id > ${decodeIdCursor(page.cursor)}`);
+      const rows = await store.query<ActivityRow>(
+        sql`SELECT * FROM soar_case_activity WHERE ${sql.join(where, ' AND ')} ORDER BY id LIMIT ${page.limit + 1}`,
+      );
+      const items = rows.slice(0, page.limit).map(toActivity);
+      const last = items.at(-1);
+      return rows.length > page.limit && last
+        ? { items, nextCursor: encodeIdCursor(last.id) }
+        : { items };
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { alertMigrations, createRelationalAlertStore } from '../../detections/index.ts';
+import { createManualClock } from '../../platform/clock/index.ts';
+import type { ManualClock } from '../../platform/clock/index.ts';
+import { createIdGenerator } from '../../platform/ids/index.ts';
+import { createSecretScanner } from '../../platform/redaction/index.ts';
+import { createRelationalCaseStore } from '../adapters/relational/relational-case-store.ts';
+import { createRelationalTriageStore } from '../adapters/relational/relational-triage-store.ts';
+import type { TriageHarness } from '../triage/triage-service.contract.ts';
+import { soarMigrations } from '../triage/migrations.ts';
+import { openAlerts } from '../triage/test-alerts.ts';
+import { createTriageService, withTriageTracking } from '../triage/triage-service.ts';
+import { createCaseService } from './case-service.ts';
+import type { CaseService } from './case-service.ts';
+
+const T0 = Date.UTC(2026, 10, 24, 9);
+const ANALYST = { kind: 'user', id: 'ada' };
+
+/**
+ * Cases over a relational store (SQLite and PostgreSQL run the same suite): alerts grouped by
+ * hand or promoted, one case per alert, lifecycle, merge, tasks, masked comments, the timeline,
+ * tenancy, and nothing left of a request that fails.
+ */
+export function describeCaseContract(name: string, make: () => Promise<TriageHarness>): void {
+  describe(`cases: ${name}`, () => {
+    let h: TriageHarness;
+    let clock: ManualClock;
+    let cases: CaseService;
+
+    beforeEach(async () => {
+      h = await make();
+      await h.store.migrate([...alertMigrations, ...soarMigrations]);
+      clock = createManualClock(T0);
+      const ids = createIdGenerator(clock);
+      const alerts = createRelationalAlertStore({ store: h.store });
+      const scanner = createSecretScanner();
+      const redact = (text: string) => scanner.redact(text).text;
+      const triage = createTriageService({
+        relational: h.store,
+        triage: createRelationalTriageStore(h.store),
+        alerts,
+        clock,
+        ids,
+        redact,
+      });
+      cases = createCaseService({
+        cases: createRelationalCaseStore(h.store),
+        triage,
+        alerts,
+        relational: h.store,
+        clock,
+        ids,
+        redact,
+      });
+      await openAlerts(withTriageTracking(alerts, triage, h.store), [
+        { id: 'low-1', severity: 'low', createdAt: T0 },
+        { id: 'high-1', severity: 'high', createdAt: T0 },
+        { id: 'crit-1', severity: 'critical', createdAt: T0 },
+        { id: 'med-1', severity: 'medium', createdAt: T0 },
+        { id: 'beta-1', severity: 'high', createdAt: T0, tenantId: 'tenant-b' },
+      ]);
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it('opens a case with alerts, its severity the highest of theirs, on its timeline', async () => {
+      const created = await cases.create(
+        'tenant-a',
+        { title: 'Lateral movement from wks-7', alertIds: ['low-1', 'high-1'] },
+        ANALYST,
+      );
+      expect(created.record).toMatchObject({ state: 'open', severity: 'high', createdBy: ANALYST });
+      expect([...created.alertIds].sort()).toEqual(['high-1', 'low-1']);
+      expect(await cases.get('tenant-a', created.record.id)).toEqual(created);
+      const empty = await cases.create('tenant-a', { title: 'Hunch' }, ANALYST);
+      expect(empty.record.severity).toBe('medium');
+      const timeline = await cases.timeline('tenant-a', created.record.id, { limit: 10 });
+      expect(timeline.items.map((e) => e.kind)).toEqual(['created', 'alerts.added']);
+    });
+
+    it('promotes an alert into a case of its own, once', async () => {
+      const promoted = await cases.promote('tenant-a', 'crit-1', ANALYST);
+      expect(promoted.record).toMatchObject({
+        title: 'Encoded PowerShell on host-crit-1',
+        severity: 'critical',
+      });
+      expect(promoted.alertIds).toEqual(['crit-1']);
+      await expect(cases.promote('tenant-a', 'crit-1', ANALYST)).rejects.toMatchObject({
+        code: 'SOAR_ALERT_IN_CASE',
+      });
+      await expect(cases.promote('tenant-a', 'beta-1', ANALYST)).rejects.toMatchObject({
+        code: 'SOAR_ALERT_NOT_FOUND',
+      });
+      // The failed promotion left no case behind.
+      expect((await cases.list('tenant-a', {}, { limit: 10 })).items).toHaveLength(1);
+    });
+
+    it('adds alerts one by one: missing, another tenant’s, or in another case fail alone', async () => {
+      const first = await cases.create('tenant-a', { title: 'A', alertIds: ['low-1'] }, ANALYST);
+      const second = await cases.create('tenant-a', { title: 'B' }, ANALYST);
+      const result = await cases.addAlerts(
+        'tenant-a',
+        second.record.id,
+        ['low-1', 'crit-1', 'beta-1', 'nope', 'crit-1'],
+        ANALYST,
+      );
+      expect(result.added).toEqual(['crit-1']);
+      expect(result.failed.map((f) => [f.alertId, f.code])).toEqual([
+        ['beta-1', 'SOAR_ALERT_NOT_FOUND'],
+        ['nope', 'SOAR_ALERT_NOT_FOUND'],
+        ['low-1', 'SOAR_ALERT_IN_CASE'],
+      ]);
+      expect((await cases.get('tenant-a', second.record.id)).record.severity).toBe('critical');
+      await cases.removeAlert('tenant-a', first.record.id, 'low-1', ANALYST);
+      expect(
+        (await cases.addAlerts('tenant-a', second.record.id, ['low-1'], ANALYST)).added,
+      ).toEqual(['low-1']);
+    });
+
+    it('works a case: start, close (first time kept), refuse changes while closed, reopen', async () => {
+      const { record } = await cases.create('tenant-a', { title: 'C' }, ANALYST);
+      clock.advance(60_000);
+      expect(await cases.act('tenant-a', record.id, { action: 'start' }, ANALYST)).toMatchObject({
+        changed: true,
+        record: { state: 'in_progress' },
+      });
+      clock.advance(60_000);
+      const closed = await cases.act(
+        'tenant-a',
+        record.id,
+        { action: 'close', resolution: 'true_positive' },
+        ANALYST,
+      );
+      expect(closed.record).toMatchObject({ state: 'closed', closedAt: T0 + 120_000 });
+      await expect(
+        cases.addAlerts('tenant-a', record.id, ['med-1'], ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_TRANSITION_INVALID' });
+      await expect(
+        cases.addTask('tenant-a', record.id, { title: 'x' }, ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_TRANSITION_INVALID' });
+      clock.advance(60_000);
+      const reopened = await cases.act('tenant-a', record.id, { action: 'reopen' }, ANALYST);
+      expect(reopened.record).toMatchObject({ state: 'in_progress', closedAt: T0 + 120_000 });
+      expect(
+        (
+          await cases.act(
+            'tenant-a',
+            record.id,
+            { action: 'update', severity: 'critical', title: 'C2' },
+            ANALYST,
+          )
+        ).record,
+      ).toMatchObject({ severity: 'critical', title: 'C2' });
+    });
+
+    it('merges cases: alerts and tasks move, the sources end merged and refuse everything', async () => {
+      const target = await cases.create('tenant-a', { title: 'T', alertIds: ['low-1'] }, ANALYST);
+      const source = await cases.create('tenant-a', { title: 'S', alertIds: ['crit-1'] }, ANALYST);
+      await cases.addTask('tenant-a', source.record.id, { title: 'isolate host' }, ANALYST);
+      const merged = await cases.merge('tenant-a', target.record.id, [source.record.id], ANALYST);
+      expect([...merged.alertIds].sort()).toEqual(['crit-1', 'low-1']);
+      expect(merged.tasks.map((t) => t.title)).toEqual(['isolate host']);
+      expect(merged.record.severity).toBe('critical');
+      const gone = await cases.get('tenant-a', source.record.id);
+      expect(gone).toMatchObject({
+        record: { state: 'merged', mergedInto: target.record.id },
+        alertIds: [],
+      });
+      await expect(
+        cases.act('tenant-a', source.record.id, { action: 'start' }, ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_TRANSITION_INVALID' });
+      await expect(
+        cases.merge('tenant-a', source.record.id, [target.record.id], ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_TRANSITION_INVALID' });
+      await expect(
+        cases.merge('tenant-a', target.record.id, [target.record.id], ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_TRANSITION_INVALID' });
+    });
+
+    it('keeps tasks with their done time, masks comments, and pages the timeline', async () => {
+      const { record } = await cases.create('tenant-a', { title: 'Tasks' }, ANALYST);
+      const task = await cases.addTask(
+        'tenant-a',
+        record.id,
+        { title: 'Reset the password', assignee: { kind: 'agent', id: 'iam-7', team: 'iam' } },
+        ANALYST,
+      );
+      clock.advance(5_000);
+      const done = await cases.updateTask(
+        'tenant-a',
+        record.id,
+        task.id,
+        { state: 'done' },
+        ANALYST,
+      );
+      expect(done).toMatchObject({ state: 'done', doneAt: T0 + 5_000 });
+      const open = await cases.updateTask(
+        'tenant-a',
+        record.id,
+        task.id,
+        { state: 'open' },
+        ANALYST,
+      );
+      expect(open.doneAt).toBeNull();
+      const key = 'AKIAZ7VRSQ5TNIGXBPQK';
+      const comment = await cases.comment(
+        'tenant-a',
+        record.id,
+        `leaked ${key} in the repo`,
+        ANALYST,
+      );
+      expect(JSON.stringify(comment)).not.toContain(key);
+      const first = await cases.timeline('tenant-a', record.id, { limit: 3 });
+      expect(first.items.map((e) => e.kind)).toEqual(['created', 'task.added', 'task.done']);
+      const rest = await cases.timeline('tenant-a', record.id, {
+        limit: 3,
+        ...(first.nextCursor === undefined ? {} : { cursor: first.nextCursor }),
+      });
+      expect(rest.items.map((e) => e.kind)).toEqual(['task.changed', 'comment']);
+      await expect(
+        cases.updateTask('tenant-a', record.id, 'no-task', { state: 'done' }, ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_CASE_NOT_FOUND' });
+    });
+
+    it('keeps tenants apart and leaves nothing of a case whose alerts fail', async () => {
+      const { record } = await cases.create('tenant-a', { title: 'Mine' }, ANALYST);
+      await expect(cases.get('tenant-b', record.id)).rejects.toMatchObject({
+        code: 'SOAR_CASE_NOT_FOUND',
+      });
+      await expect(
+        cases.act('tenant-b', record.id, { action: 'start' }, ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_CASE_NOT_FOUND' });
+      expect((await cases.list('tenant-b', {}, { limit: 10 })).items).toEqual([]);
+      await expect(
+        cases.create('tenant-a', { title: 'Bad', alertIds: ['high-1', 'beta-1'] }, ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_ALERT_NOT_FOUND' });
+      expect((await cases.list('tenant-a', {}, { limit: 10 })).items.map((c) => c.title)).toEqual([
+        'Mine',
+      ]);
+      // high-1 was not left linked to the case that failed.
+      const again = await cases.create(
+        'tenant-a',
+        { title: 'Good', alertIds: ['high-1'] },
+        ANALYST,
+      );
+      expect(again.alertIds).toEqual(['high-1']);
+      expect(
+        (await cases.list('tenant-a', { states: ['open'] }, { limit: 10 })).items.map(
+          (c) => c.title,
+        ),
+      ).toEqual(['Good', 'Mine']);
+    });
+  });
+}

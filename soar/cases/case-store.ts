@@ -1,0 +1,72 @@
+import type { Actor, Assignee } from '../triage/triage.ts';
+import type { CaseRecord, CaseState } from './case.ts';
+
+export interface CaseTask {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly caseId: string;
+  readonly title: string;
+  readonly state: 'open' | 'done';
+  readonly assignee: Assignee | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly doneAt: number | null;
+}
+
+/** One line of a case's timeline. */
+export interface CaseActivity {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly caseId: string;
+  readonly at: number;
+  readonly actor: Actor;
+  /** `created`, an action name, `alerts.added`, `alerts.removed`, `merged`, `task.*`, `comment`. */
+  readonly kind: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface CaseFilter {
+  readonly states?: readonly CaseState[];
+  readonly assigneeId?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+/** Cases, their alerts, tasks and timeline; joins the caller's unit of work, tenant first. */
+export interface CaseStore {
+  insert(record: CaseRecord): Promise<void>;
+  /** The cases that exist of these ids; locked until the unit of work ends (PostgreSQL). */
+  load(tenantId: string, ids: readonly string[]): Promise<Map<string, CaseRecord>>;
+  update(record: CaseRecord): Promise<void>;
+  /** Newest first. */
+  list(
+    tenantId: string,
+    filter: CaseFilter,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<CaseRecord>>;
+  /** Links alerts; an alert already in a case (this one or another) is reported, not moved. */
+  linkAlerts(
+    tenantId: string,
+    caseId: string,
+    alertIds: readonly string[],
+    at: number,
+  ): Promise<{ linked: string[]; elsewhere: { alertId: string; caseId: string }[] }>;
+  unlinkAlert(tenantId: string, caseId: string, alertId: string): Promise<boolean>;
+  /** Moves every alert and task of one case to another; returns the alerts moved. */
+  moveContents(tenantId: string, fromCaseId: string, toCaseId: string): Promise<number>;
+  alertsOf(tenantId: string, caseId: string): Promise<string[]>;
+  addTask(task: CaseTask): Promise<void>;
+  loadTask(tenantId: string, caseId: string, taskId: string): Promise<CaseTask | undefined>;
+  updateTask(task: CaseTask): Promise<void>;
+  tasksOf(tenantId: string, caseId: string): Promise<CaseTask[]>;
+  addActivity(entries: readonly CaseActivity[]): Promise<void>;
+  /** Oldest first. */
+  activity(
+    tenantId: string,
+    caseId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<CaseActivity>>;
+}

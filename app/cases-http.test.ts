@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { startTestApp } from '../test/support/app.ts';
 import type { TestApp } from '../test/support/app.ts';
+import { raiseEncodedPowerShellAlert } from '../test/support/alerts.ts';
 
 /**
  * Cases through the whole platform over HTTP: alerts raised at ingest promoted and grouped,
@@ -11,38 +10,12 @@ import type { TestApp } from '../test/support/app.ts';
 let t: TestApp;
 let analyst: string;
 let auditor: string;
-const ENCODED_POWERSHELL = '138311aa-d799-44dc-9267-76ba50c2e6c5';
 
 const call = (method: string, path: string, token: string, body?: unknown) =>
   t.call(method, path, token, body);
 
-async function raiseAlert(host: string): Promise<string> {
-  const tests = parseYaml(
-    readFileSync(
-      new URL(
-        '../detections/packs/starter/tests/win_powershell_encoded_command.yml',
-        import.meta.url,
-      ),
-      'utf8',
-    ),
-    { merge: true },
-  ) as { positive: { record: Record<string, unknown> }[] };
-  const record = structuredClone(tests.positive[0]?.record ?? {});
-  record.host = { name: host };
-  record['@timestamp'] = new Date().toISOString();
-  const res = await fetch(`${t.url}/ingest`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${t.ingestToken}`, 'content-type': 'application/x-ndjson' },
-    body: JSON.stringify(record),
-  });
-  expect(res.status).toBe(200);
-  const [alert] = await t.alertsWhen(
-    analyst,
-    `rule=${ENCODED_POWERSHELL}&host=${host}`,
-    (alerts) => alerts.length > 0,
-  );
-  if (typeof alert?.id !== 'string') throw new Error(`no alert for ${host}`);
-  return alert.id;
+function raiseAlert(host: string): Promise<string> {
+  return raiseEncodedPowerShellAlert(t, analyst, host);
 }
 
 beforeAll(async () => {

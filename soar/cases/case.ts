@@ -1,6 +1,7 @@
 import type { Severity } from '../../detections/index.ts';
 import { SoarError } from '../errors.ts';
-import type { Actor, Assignee, Resolution } from '../triage/triage.ts';
+import { sameAssignee, toAssignee } from '../triage/triage.ts';
+import type { Actor, Assignee, AssigneeInput, Resolution } from '../triage/triage.ts';
 
 /**
  * A case: the investigation that groups alerts (by hand, promoted from an alert, or merged from
@@ -34,14 +35,7 @@ export type CaseAction =
   | { readonly action: 'start' }
   | { readonly action: 'close'; readonly resolution: Resolution }
   | { readonly action: 'reopen' }
-  | {
-      readonly action: 'assign';
-      readonly assignee: {
-        readonly kind: Assignee['kind'];
-        readonly id: string;
-        readonly team?: string | null;
-      };
-    }
+  | { readonly action: 'assign'; readonly assignee: AssigneeInput }
   | { readonly action: 'unassign' }
   | {
       readonly action: 'update';
@@ -87,19 +81,8 @@ export function applyCaseAction(record: CaseRecord, action: CaseAction, at: numb
       if (record.state !== 'closed') return refuse(record, 'reopen');
       return next({ state: 'in_progress', resolution: null });
     case 'assign': {
-      const assignee: Assignee = {
-        kind: action.assignee.kind,
-        id: action.assignee.id,
-        team: action.assignee.team ?? null,
-      };
-      const current = record.assignee;
-      if (
-        current?.kind === assignee.kind &&
-        current.id === assignee.id &&
-        current.team === assignee.team
-      )
-        return same;
-      return next({ assignee });
+      const assignee = toAssignee(action.assignee);
+      return sameAssignee(record.assignee, assignee) ? same : next({ assignee });
     }
     case 'unassign':
       return record.assignee === null ? same : next({ assignee: null });

@@ -23,6 +23,21 @@ export interface Assignee {
   readonly team: string | null;
 }
 
+/** An assignee as an action names it (the team optional). */
+export interface AssigneeInput {
+  readonly kind: Assignee['kind'];
+  readonly id: string;
+  readonly team?: string | null;
+}
+
+export function toAssignee(input: AssigneeInput): Assignee {
+  return { kind: input.kind, id: input.id, team: input.team ?? null };
+}
+
+export function sameAssignee(a: Assignee | null, b: Assignee | null): boolean {
+  return a?.kind === b?.kind && a?.id === b?.id && a?.team === b?.team;
+}
+
 /** Who did something: a principal of the platform. */
 export interface Actor {
   readonly kind: string;
@@ -66,14 +81,7 @@ export type TriageAction =
   | { readonly action: 'resolve'; readonly resolution: Resolution }
   | { readonly action: 'reopen' }
   | { readonly action: 'merge'; readonly into: string }
-  | {
-      readonly action: 'assign';
-      readonly assignee: {
-        readonly kind: Assignee['kind'];
-        readonly id: string;
-        readonly team?: string | null;
-      };
-    }
+  | { readonly action: 'assign'; readonly assignee: AssigneeInput }
   | { readonly action: 'unassign' }
   | { readonly action: 'contain' }
   | { readonly action: 'classify'; readonly origin: AlertOrigin }
@@ -181,19 +189,8 @@ export function applyTriage(record: TriageRecord, action: TriageAction, at: numb
       if (action.into === record.alertId) return refuse(record, 'merge into itself');
       return next({ state: 'merged', mergedInto: action.into, mergedAt: at, ...unpaused });
     case 'assign': {
-      const assignee: Assignee = {
-        kind: action.assignee.kind,
-        id: action.assignee.id,
-        team: action.assignee.team ?? null,
-      };
-      const current = record.assignee;
-      if (
-        current?.kind === assignee.kind &&
-        current.id === assignee.id &&
-        current.team === assignee.team
-      )
-        return same;
-      return next({ assignee });
+      const assignee = toAssignee(action.assignee);
+      return sameAssignee(record.assignee, assignee) ? same : next({ assignee });
     }
     case 'unassign':
       return record.assignee === null ? same : next({ assignee: null });

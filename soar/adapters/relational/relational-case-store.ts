@@ -4,7 +4,7 @@ import type { RelationalStore } from '../../../platform/storage/index.ts';
 import type { CaseRecord, CaseState } from '../../cases/case.ts';
 import type { CaseActivity, CaseStore, CaseTask } from '../../cases/case-store.ts';
 import type { Resolution } from '../../triage/triage.ts';
-import { assigneeOf, decodeIdCursor, encodeIdCursor, timeOf } from './row-values.ts';
+import { assigneeOf, decodeIdCursor, pageOf, timeOf } from './row-values.ts';
 
 interface CaseRow {
   tenant_id: string;
@@ -131,11 +131,7 @@ export function createRelationalCaseStore(store: RelationalStore): CaseStore {
       const rows = await store.query<CaseRow>(
         sql`SELECT * FROM soar_cases WHERE ${sql.join(where, ' AND ')} ORDER BY id DESC LIMIT ${page.limit + 1}`,
       );
-      const items = rows.slice(0, page.limit).map(toCase);
-      const last = items.at(-1);
-      return rows.length > page.limit && last
-        ? { items, nextCursor: encodeIdCursor(last.id) }
-        : { items };
+      return pageOf(rows, page.limit, toCase);
     },
 
     async linkAlerts(tenantId, caseId, alertIds, at) {
@@ -228,11 +224,7 @@ export function createRelationalCaseStore(store: RelationalStore): CaseStore {
       const rows = await store.query<ActivityRow>(
         sql`SELECT * FROM soar_case_activity WHERE ${sql.join(where, ' AND ')} ORDER BY id LIMIT ${page.limit + 1}`,
       );
-      const items = rows.slice(0, page.limit).map(toActivity);
-      const last = items.at(-1);
-      return rows.length > page.limit && last
-        ? { items, nextCursor: encodeIdCursor(last.id) }
-        : { items };
+      return pageOf(rows, page.limit, toActivity);
     },
   };
 }

@@ -3,7 +3,7 @@ import { sql } from '../../../platform/storage/index.ts';
 import type { RelationalStore } from '../../../platform/storage/index.ts';
 import type { AlertOrigin, Resolution, TriageRecord } from '../../triage/triage.ts';
 import type { ActivityEntry, TriageStore } from '../../triage/triage-store.ts';
-import { assigneeOf, decodeIdCursor, encodeIdCursor, timeOf as time } from './row-values.ts';
+import { assigneeOf, decodeIdCursor, pageOf, timeOf as time } from './row-values.ts';
 
 interface TriageRow {
   tenant_id: string;
@@ -151,11 +151,8 @@ export function createRelationalTriageStore(store: RelationalStore): TriageStore
       const rows = await store.query<ActivityRow>(
         sql`SELECT * FROM soar_alert_activity WHERE ${sql.join(where, ' AND ')} ORDER BY id LIMIT ${page.limit + 1}`,
       );
-      const entries = rows.slice(0, page.limit).map(toEntry);
-      const last = entries.at(-1);
-      return rows.length > page.limit && last
-        ? { entries, nextCursor: encodeIdCursor(last.id) }
-        : { entries };
+      const { items, nextCursor } = pageOf(rows, page.limit, toEntry);
+      return nextCursor === undefined ? { entries: items } : { entries: items, nextCursor };
     },
 
     async detectedIn(tenantId, range) {

@@ -31,3 +31,17 @@ export function decodeIdCursor(cursor: string): string {
     });
   return match[1];
 }
+
+/**
+ * A page of a listing ordered by id that fetched `limit + 1` rows: the first `limit`, converted,
+ * and a cursor after the last when more follow.
+ */
+export function pageOf<R, T extends { readonly id: string }>(
+  rows: readonly R[],
+  limit: number,
+  convert: (row: R) => T,
+): { items: T[]; nextCursor?: string } {
+  const items = rows.slice(0, limit).map(convert);
+  const last = items.at(-1);
+  return rows.length > limit && last ? { items, nextCursor: encodeIdCursor(last.id) } : { items };
+}

@@ -74,6 +74,7 @@ export const PLATFORM_PATHS: ReadonlySet<string> = new Set([
   'audit',
   'secrets',
   'alerts',
+  'observables',
   'sla',
   'detections',
   'cases',

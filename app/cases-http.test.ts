@@ -125,4 +125,32 @@ describe('cases over HTTP', () => {
     expect((await call('POST', '/cases', auditor, { title: 'nope' })).status).toBe(403);
     expect((await call('POST', '/cases', analyst, { title: '  ' })).status).toBe(400);
   });
+
+  it('groups alerts of one host by the tenant’s rule, and pivots on the host', async () => {
+    const rules = await call('PUT', '/cases/grouping/rules/host', analyst, { windowMinutes: 60 });
+    expect(rules.status, rules.text).toBe(200);
+    expect(rules.body).toEqual({ rules: [{ kind: 'host', windowMinutes: 60 }] });
+    const first = await raiseEncodedPowerShellAlert(t, analyst, 'wks-group-1', Date.now(), 'ann');
+    const second = await raiseEncodedPowerShellAlert(t, analyst, 'wks-group-1', Date.now(), 'bob');
+    expect(second).not.toBe(first);
+    const pivot = await call('GET', '/observables/host/WKS-GROUP-1', analyst);
+    expect(pivot.status, pivot.text).toBe(200);
+    expect(pivot.body).toMatchObject({
+      kind: 'host',
+      value: 'wks-group-1',
+      events: { query: 'host.name:"WKS-GROUP-1"' },
+    });
+    expect((pivot.body.alerts as { id: string }[]).map((a) => a.id).sort()).toEqual(
+      [first, second].sort(),
+    );
+    const [caseId] = pivot.body.cases as string[];
+    const grouped = await call('GET', `/cases/${caseId ?? ''}`, analyst);
+    expect(grouped.body).toMatchObject({ title: 'Alerts sharing host wks-group-1' });
+    expect((grouped.body.alertIds as string[]).sort()).toEqual([first, second].sort());
+    const off = await call('PUT', '/cases/grouping/rules/host', analyst, { windowMinutes: null });
+    expect(off.body).toEqual({ rules: [] });
+    expect(
+      (await call('PUT', '/cases/grouping/rules/host', auditor, { windowMinutes: 5 })).status,
+    ).toBe(403);
+  });
 });

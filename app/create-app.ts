@@ -62,6 +62,7 @@ import {
 import type { AlertStore, DetectionService, StreamingDetections } from '../detections/index.ts';
 import {
   caseRoutes,
+  createCaseGrouping,
   createCaseService,
   createRelationalCaseStore,
   createMeasureGauges,
@@ -71,11 +72,18 @@ import {
   createTriageService,
   measureRoutes,
   soarMigrations,
+  groupingRoutes,
   slaRoutes,
   triageRoutes,
   withTriageTracking,
 } from '../soar/index.ts';
-import type { CaseService, MeasureGauges, SlaMonitor, TriageService } from '../soar/index.ts';
+import type {
+  CaseGrouping,
+  CaseService,
+  MeasureGauges,
+  SlaMonitor,
+  TriageService,
+} from '../soar/index.ts';
 import {
   createAuditShipper,
   createSiem,
@@ -127,6 +135,8 @@ export interface App {
   readonly slaMonitor: SlaMonitor;
   /** Cases: alerts grouped into investigations, with tasks and a timeline. */
   readonly cases: CaseService;
+  /** Case grouping rules and pivots on alert keys. */
+  readonly grouping: CaseGrouping;
   /** Detection on the ingest path (absent with `detections.streaming: false`). */
   readonly streaming: StreamingDetections | undefined;
   readonly tokens: ApiTokens;
@@ -190,8 +200,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     redact: redactText,
   });
   const measureGauges = createMeasureGauges({ triage: triageStore, metrics, clock });
+  const caseStore = createRelationalCaseStore(relational);
   const cases = createCaseService({
-    cases: createRelationalCaseStore(relational),
+    cases: caseStore,
     triage,
     alerts,
     relational,
@@ -199,6 +210,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ids,
     redact: redactText,
   });
+  const grouping = createCaseGrouping({ cases: caseStore, service: cases, clock });
   const slaStore = createRelationalSlaStore(relational);
   const slaMonitor = createSlaMonitor({
     triage: triageStore,
@@ -231,8 +243,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ? createStreamingDetections({
         snapshot: () => detections.current(),
         events,
-        // Every alert the relay opens starts being tracked by triage in the same transaction.
-        alerts: withTriageTracking(alerts, triage, relational),
+        // Every alert the relay opens starts being tracked by triage, and is grouped into a case
+        // by the tenant's rules, in the same transaction.
+        alerts: withTriageTracking(
+          alerts,
+          {
+            track: async (opened) => {
+              await triage.track(opened);
+              await grouping.track(opened);
+            },
+          },
+          relational,
+        ),
         ids,
         clock,
         logger,
@@ -364,6 +386,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     measureGauges,
     slaMonitor,
     cases,
+    grouping,
     tokens,
     identity,
     audit,
@@ -413,6 +436,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...triageRoutes(triage),
           ...measureRoutes({ triage: triageStore, clock }),
           ...slaRoutes({ sla: slaStore, triage, clock }),
+          ...groupingRoutes(grouping),
           ...caseRoutes(cases),
           ...detectionRoutes({ service: detections }),
         ],

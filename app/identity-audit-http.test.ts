@@ -379,6 +379,9 @@ const KNOWN_ELSEWHERE = new Set<string>([
   // Detection rules are platform-wide, not tenant data: every tenant reads the same rule, and
   // only the operator tenant changes it (app/detections-http.test.ts).
   '/detections/{id}',
+  // A pivot is a search, not an object: another tenant's answer is empty, never a 404
+  // (soar/cases/case-service.contract.ts checks it only sees its own alerts).
+  '/observables/{kind}/{value}',
 ]);
 
 async function collect(lines: AsyncIterable<string>): Promise<string> {

@@ -46,3 +46,8 @@ export { createCaseService } from './cases/case-service.ts';
 export type { CaseService, CaseServiceDeps, CaseView } from './cases/case-service.ts';
 export { createRelationalCaseStore } from './adapters/relational/relational-case-store.ts';
 export { caseRoutes } from './http/case-routes.ts';
+export { KEY_KINDS, alertKeys } from './cases/alert-keys.ts';
+export type { AlertKey, KeyKind } from './cases/alert-keys.ts';
+export { createCaseGrouping } from './cases/case-grouping.ts';
+export type { CaseGrouping, GroupingRule, Pivot } from './cases/case-grouping.ts';
+export { groupingRoutes } from './http/grouping-routes.ts';

@@ -10,8 +10,11 @@ import type { TriageHarness } from '../triage/triage-service.contract.ts';
 import { soarMigrations } from '../triage/migrations.ts';
 import { openAlerts } from '../triage/test-alerts.ts';
 import { createTriageService, withTriageTracking } from '../triage/triage-service.ts';
+import { createCaseGrouping } from './case-grouping.ts';
+import type { CaseGrouping } from './case-grouping.ts';
 import { createCaseService } from './case-service.ts';
 import type { CaseService } from './case-service.ts';
+import type { AlertStore } from '../../detections/index.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 9);
 const ANALYST = { kind: 'user', id: 'ada' };
@@ -26,6 +29,8 @@ export function describeCaseContract(name: string, make: () => Promise<TriageHar
     let h: TriageHarness;
     let clock: ManualClock;
     let cases: CaseService;
+    let grouping: CaseGrouping;
+    let tracked: AlertStore;
 
     beforeEach(async () => {
       h = await make();
@@ -43,8 +48,9 @@ export function describeCaseContract(name: string, make: () => Promise<TriageHar
         ids,
         redact,
       });
+      const caseStore = createRelationalCaseStore(h.store);
       cases = createCaseService({
-        cases: createRelationalCaseStore(h.store),
+        cases: caseStore,
         triage,
         alerts,
         relational: h.store,
@@ -52,7 +58,18 @@ export function describeCaseContract(name: string, make: () => Promise<TriageHar
         ids,
         redact,
       });
-      await openAlerts(withTriageTracking(alerts, triage, h.store), [
+      grouping = createCaseGrouping({ cases: caseStore, service: cases, clock });
+      tracked = withTriageTracking(
+        alerts,
+        {
+          track: async (opened) => {
+            await triage.track(opened);
+            await grouping.track(opened);
+          },
+        },
+        h.store,
+      );
+      await openAlerts(tracked, [
         { id: 'low-1', severity: 'low', createdAt: T0 },
         { id: 'high-1', severity: 'high', createdAt: T0 },
         { id: 'crit-1', severity: 'critical', createdAt: T0 },
@@ -250,6 +267,73 @@ export function describeCaseContract(name: string, make: () => Promise<TriageHar
           (c) => c.title,
         ),
       ).toEqual(['Good', 'Mine']);
+    });
+
+    it('groups new alerts by the tenant’s rules: into the open case with the key, or a new one', async () => {
+      const MIN = 60_000;
+      const onHost = (id: string, at: number, tenantId = 'tenant-a') => ({
+        id,
+        createdAt: at,
+        tenantId,
+        host: 'WKS-9',
+      });
+      // No rule: nothing is grouped.
+      await openAlerts(tracked, [onHost('g0', T0)]);
+      await openAlerts(tracked, [onHost('g1', T0 + MIN)]);
+      expect((await cases.list('tenant-a', {}, { limit: 10 })).items).toEqual([]);
+
+      await grouping.setRule('tenant-a', 'host', 60 * 60);
+      expect(await grouping.rules('tenant-a')).toEqual([{ kind: 'host', windowSeconds: 3600 }]);
+      // g2 finds g0 and g1 within the hour, in no case: the three open one together.
+      await openAlerts(tracked, [onHost('g2', T0 + 10 * MIN)]);
+      const [grouped] = (await cases.list('tenant-a', {}, { limit: 10 })).items;
+      expect(grouped).toMatchObject({
+        title: 'Alerts sharing host wks-9',
+        createdBy: { id: 'case-grouping' },
+      });
+      const caseId = grouped?.id ?? '';
+      // g3 joins that open case.
+      await openAlerts(tracked, [onHost('g3', T0 + 30 * MIN)]);
+      expect([...(await cases.get('tenant-a', caseId)).alertIds].sort()).toEqual([
+        'g0',
+        'g1',
+        'g2',
+        'g3',
+      ]);
+      // Another tenant's alert on the same host stays out.
+      await openAlerts(tracked, [onHost('b9', T0 + 31 * MIN, 'tenant-b')]);
+      expect((await cases.list('tenant-b', {}, { limit: 10 })).items).toEqual([]);
+      // Past the window, alone: no case.
+      await openAlerts(tracked, [onHost('g4', T0 + 3 * 60 * MIN)]);
+      expect((await cases.list('tenant-a', {}, { limit: 10 })).items).toHaveLength(1);
+      // A closed case takes nothing more: g5 and g4 (both in no case) open a new one.
+      await cases.act(
+        'tenant-a',
+        caseId,
+        { action: 'close', resolution: 'true_positive' },
+        ANALYST,
+      );
+      await openAlerts(tracked, [onHost('g5', T0 + 3 * 60 * MIN + MIN)]);
+      const all = (await cases.list('tenant-a', {}, { limit: 10 })).items;
+      expect(all).toHaveLength(2);
+      expect([...(await cases.get('tenant-a', all[0]?.id ?? '')).alertIds].sort()).toEqual([
+        'g4',
+        'g5',
+      ]);
+
+      // The pivot: every alert with the key, newest first, and the cases holding them.
+      const pivot = await grouping.pivot('tenant-a', { kind: 'host', value: 'wks-9' });
+      expect(pivot.alerts.map((a) => a.alertId)).toEqual(['g5', 'g4', 'g3', 'g2', 'g1', 'g0']);
+      expect([...pivot.caseIds].sort()).toEqual([caseId, all[0]?.id ?? ''].sort());
+      expect(
+        (await grouping.pivot('tenant-b', { kind: 'host', value: 'WKS-9' })).alerts,
+      ).toHaveLength(1);
+
+      await grouping.setRule('tenant-a', 'host', null);
+      expect(await grouping.rules('tenant-a')).toEqual([]);
+      await expect(grouping.setRule('tenant-a', 'user', 5)).rejects.toMatchObject({
+        code: 'SOAR_INVALID_REQUEST',
+      });
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { Actor, Assignee } from '../triage/triage.ts';
+import type { AlertKey, KeyKind } from './alert-keys.ts';
 import type { CaseRecord, CaseState } from './case.ts';
 
 export interface CaseTask {
@@ -69,4 +70,30 @@ export interface CaseStore {
     caseId: string,
     page: { limit: number; cursor?: string },
   ): Promise<Page<CaseActivity>>;
+  /** Records what an alert is about (its keys), as of its detection. */
+  indexKeys(
+    tenantId: string,
+    alertId: string,
+    detectedAt: number,
+    keys: readonly AlertKey[],
+  ): Promise<void>;
+  /** The open (or in progress) case most recently given an alert with this key since `since`. */
+  openCaseWithKey(tenantId: string, key: AlertKey, since: number): Promise<string | undefined>;
+  /** Alerts with this key detected since `since` that are in no case, oldest first. */
+  uncasedAlertsWithKey(tenantId: string, key: AlertKey, since: number): Promise<string[]>;
+  /** Pivot: the latest alerts with this key (newest first), and the cases holding any of them. */
+  withKey(
+    tenantId: string,
+    key: AlertKey,
+    limit: number,
+  ): Promise<{ alerts: { alertId: string; detectedAt: number }[]; caseIds: string[] }>;
+  /** The tenant's grouping rules: key kind → window in seconds. */
+  groupingRules(tenantId: string): Promise<Map<KeyKind, number>>;
+  /** Sets (or, with null, removes) the tenant's rule for a key kind. */
+  setGroupingRule(
+    tenantId: string,
+    kind: KeyKind,
+    windowSeconds: number | null,
+    at: number,
+  ): Promise<void>;
 }

@@ -145,4 +145,30 @@ export const soarMigrations: readonly Migration[] = [
       CREATE INDEX soar_case_activity_case ON soar_case_activity (tenant_id, case_id, id);
     `,
   },
+  {
+    module: 'soar',
+    id: '0004',
+    name: 'alert keys and case grouping rules',
+    // soar_alert_keys: what an alert is about (host, user, ATT&CK technique), for grouping rules
+    // and pivots. soar_case_grouping: a tenant's rules, one per key kind, with its window.
+    up: `
+      CREATE TABLE soar_alert_keys (
+        tenant_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        detected_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, kind, value, alert_id)
+      );
+      CREATE INDEX soar_alert_keys_recent ON soar_alert_keys (tenant_id, kind, value, detected_at);
+      CREATE INDEX soar_alert_keys_alert ON soar_alert_keys (tenant_id, alert_id);
+      CREATE TABLE soar_case_grouping (
+        tenant_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        window_seconds BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, kind)
+      );
+    `,
+  },
 ];

@@ -10,6 +10,8 @@ export interface AlertSpec {
   readonly createdAt: number;
   /** Event time of its first event. */
   readonly firstSeen?: number;
+  /** Default: a host of its own (`host-<id>`). */
+  readonly host?: string;
 }
 
 export function alertOf(spec: AlertSpec): Alert {
@@ -29,8 +31,8 @@ export function alertOf(spec: AlertSpec): Alert {
     tactics: [],
     techniques: ['T1059.001'],
     groupKey: `group-${spec.id}`,
-    groupBy: { 'host.name': `host-${spec.id}` },
-    host: `host-${spec.id}`,
+    groupBy: { 'host.name': spec.host ?? `host-${spec.id}` },
+    host: spec.host ?? `host-${spec.id}`,
     eventIds: [],
     eventCount: 0,
     count: 0,

@@ -15,6 +15,7 @@ export async function raiseEncodedPowerShellAlert(
   token: string,
   host: string,
   at: number = Date.now(),
+  user?: string,
 ): Promise<string> {
   const tests = parseYaml(
     readFileSync(
@@ -28,6 +29,11 @@ export async function raiseEncodedPowerShellAlert(
   ) as { positive: { record: Record<string, unknown> }[] };
   const record = structuredClone(tests.positive[0]?.record ?? {});
   record.host = { name: host };
+  // Alerts group by host and user: another user on the same host raises another alert. The
+  // Winlogbeat parser takes user.name from the Sysmon record's User.
+  const eventData = (record.winlog as { event_data?: Record<string, unknown> } | undefined)
+    ?.event_data;
+  if (user !== undefined && eventData) eventData.User = `CORP\\${user}`;
   record['@timestamp'] = new Date(at).toISOString();
   const res = await fetch(`${t.url}/ingest`, {
     method: 'POST',
@@ -35,10 +41,13 @@ export async function raiseEncodedPowerShellAlert(
     body: JSON.stringify(record),
   });
   if (res.status !== 200) throw new Error(`ingest answered ${String(res.status)}`);
-  const [alert] = await t.alertsWhen(
-    token,
-    `rule=${ENCODED_POWERSHELL}&host=${host}`,
-    (alerts) => alerts.length > 0,
+  const alerts = await t.alertsWhen(token, `rule=${ENCODED_POWERSHELL}&host=${host}`, (alerts) =>
+    alerts.some(
+      (a) => user === undefined || (a.groupBy as Record<string, unknown>)['user.name'] === user,
+    ),
+  );
+  const alert = alerts.find(
+    (a) => user === undefined || (a.groupBy as Record<string, unknown>)['user.name'] === user,
   );
   if (typeof alert?.id !== 'string') throw new Error(`no alert for ${host}`);
   return alert.id;

@@ -1,6 +1,7 @@
 import type { Severity } from '../../../detections/index.ts';
 import { sql } from '../../../platform/storage/index.ts';
 import type { RelationalStore } from '../../../platform/storage/index.ts';
+import type { KeyKind } from '../../cases/alert-keys.ts';
 import type { CaseRecord, CaseState } from '../../cases/case.ts';
 import type { CaseActivity, CaseStore, CaseTask } from '../../cases/case-store.ts';
 import type { Resolution } from '../../triage/triage.ts';
@@ -225,6 +226,57 @@ export function createRelationalCaseStore(store: RelationalStore): CaseStore {
         sql`SELECT * FROM soar_case_activity WHERE ${sql.join(where, ' AND ')} ORDER BY id LIMIT ${page.limit + 1}`,
       );
       return pageOf(rows, page.limit, toActivity);
+    },
+
+    async indexKeys(tenantId, alertId, detectedAt, keys) {
+      if (keys.length === 0) return;
+      await store.execute(
+        sql`INSERT INTO soar_alert_keys (tenant_id, kind, value, alert_id, detected_at) VALUES ${sql.join(
+          keys.map((k) => sql`(${tenantId}, ${k.kind}, ${k.value}, ${alertId}, ${detectedAt})`),
+        )} ON CONFLICT DO NOTHING`,
+      );
+    },
+
+    async openCaseWithKey(tenantId, key, since) {
+      const row = await store.queryOne<{ case_id: string }>(
+        sql`SELECT ca.case_id FROM soar_alert_keys k JOIN soar_case_alerts ca ON ca.tenant_id = k.tenant_id AND ca.alert_id = k.alert_id JOIN soar_cases c ON c.tenant_id = ca.tenant_id AND c.id = ca.case_id WHERE k.tenant_id = ${tenantId} AND k.kind = ${key.kind} AND k.value = ${key.value} AND k.detected_at >= ${since} AND c.state IN ('open', 'in_progress') ORDER BY k.detected_at DESC, ca.case_id LIMIT 1`,
+      );
+      return row?.case_id;
+    },
+
+    async uncasedAlertsWithKey(tenantId, key, since) {
+      const rows = await store.query<{ alert_id: string }>(
+        sql`SELECT k.alert_id FROM soar_alert_keys k LEFT JOIN soar_case_alerts ca ON ca.tenant_id = k.tenant_id AND ca.alert_id = k.alert_id WHERE k.tenant_id = ${tenantId} AND k.kind = ${key.kind} AND k.value = ${key.value} AND k.detected_at >= ${since} AND ca.alert_id IS NULL ORDER BY k.detected_at, k.alert_id LIMIT 500`,
+      );
+      return rows.map((r) => r.alert_id);
+    },
+
+    async withKey(tenantId, key, limit) {
+      const alerts = await store.query<{ alert_id: string; detected_at: number | string }>(
+        sql`SELECT alert_id, detected_at FROM soar_alert_keys WHERE tenant_id = ${tenantId} AND kind = ${key.kind} AND value = ${key.value} ORDER BY detected_at DESC, alert_id LIMIT ${limit}`,
+      );
+      const cases = await store.query<{ case_id: string }>(
+        sql`SELECT DISTINCT ca.case_id FROM soar_alert_keys k JOIN soar_case_alerts ca ON ca.tenant_id = k.tenant_id AND ca.alert_id = k.alert_id WHERE k.tenant_id = ${tenantId} AND k.kind = ${key.kind} AND k.value = ${key.value} ORDER BY ca.case_id DESC LIMIT ${limit}`,
+      );
+      return {
+        alerts: alerts.map((r) => ({ alertId: r.alert_id, detectedAt: Number(r.detected_at) })),
+        caseIds: cases.map((r) => r.case_id),
+      };
+    },
+
+    async groupingRules(tenantId) {
+      const rows = await store.query<{ kind: string; window_seconds: number | string }>(
+        sql`SELECT kind, window_seconds FROM soar_case_grouping WHERE tenant_id = ${tenantId}`,
+      );
+      return new Map(rows.map((r) => [r.kind as KeyKind, Number(r.window_seconds)]));
+    },
+
+    async setGroupingRule(tenantId, kind, windowSeconds, at) {
+      await store.execute(
+        windowSeconds === null
+          ? sql`DELETE FROM soar_case_grouping WHERE tenant_id = ${tenantId} AND kind = ${kind}`
+          : sql`INSERT INTO soar_case_grouping (tenant_id, kind, window_seconds, updated_at) VALUES (${tenantId}, ${kind}, ${windowSeconds}, ${at}) ON CONFLICT (tenant_id, kind) DO UPDATE SET window_seconds = excluded.window_seconds, updated_at = excluded.updated_at`,
+      );
     },
   };
 }

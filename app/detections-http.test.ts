@@ -15,7 +15,6 @@ let t: TestApp;
 let rulesDir: string;
 let beta: string;
 let analyst: string;
-const PASSWORD = 'correct horse battery staple 42';
 const ENCODED_POWERSHELL = '138311aa-d799-44dc-9267-76ba50c2e6c5';
 const BRUTE_FORCE = 'a051265d-5fc4-47d4-9f4e-709b947add11';
 const LOCAL_ID = 'eeeeeeee-0000-4000-8000-000000000001';
@@ -58,20 +57,7 @@ beforeAll(async () => {
   writeFileSync(join(rulesDir, 'local.yml'), localRule('Local Canary'));
   t = await startTestApp({ 'detections.ruleDirs': [rulesDir] });
   analyst = (await t.app.tokens.create('detections-analyst', 'soc-analyst')).token;
-  expect((await call('POST', '/tenants', t.adminToken, { id: 'beta', name: 'Beta' })).status).toBe(
-    201,
-  );
-  await t.app.identity.users.create('beta', {
-    username: 'bea',
-    password: PASSWORD,
-    roles: ['admin'],
-  });
-  const login = await fetch(`${t.url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bea', password: PASSWORD, tenant: 'beta' }),
-  });
-  beta = ((await login.json()) as { access_token: string }).access_token;
+  beta = await (await t.tenantAdmin('beta'))();
 });
 afterAll(async () => {
   await t.stop();

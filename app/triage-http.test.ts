@@ -13,7 +13,8 @@ const clock = createManualClock(Date.now());
 let t: TestApp;
 let analyst: string;
 let auditor: string;
-const PASSWORD = 'correct horse battery staple 42';
+/** Signs in an administrator of tenant beta (the test clock outlives token lifetimes). */
+let betaAdmin: () => Promise<string>;
 
 function call(method: string, path: string, token: string, body?: unknown) {
   return t.call(method, path, token, body);
@@ -27,25 +28,9 @@ beforeAll(async () => {
   t = await startTestApp({}, { clock });
   analyst = (await t.app.tokens.create('triage-analyst', 'soc-analyst')).token;
   auditor = (await t.app.tokens.create('triage-auditor', 'auditor')).token;
-  expect((await call('POST', '/tenants', t.adminToken, { id: 'beta', name: 'Beta' })).status).toBe(
-    201,
-  );
-  await t.app.identity.users.create('beta', {
-    username: 'bea',
-    password: PASSWORD,
-    roles: ['admin'],
-  });
+  betaAdmin = await t.tenantAdmin('beta');
 });
 
-/** An admin of tenant beta (signed in when needed: the test clock moves past token lifetimes). */
-async function betaAdmin(): Promise<string> {
-  const login = await fetch(`${t.url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bea', password: PASSWORD, tenant: 'beta' }),
-  });
-  return ((await login.json()) as { access_token: string }).access_token;
-}
 afterAll(async () => {
   await t.stop();
 });

@@ -26,8 +26,16 @@ export interface TestApp {
     query: string,
     ready: (alerts: Record<string, unknown>[]) => boolean,
   ): Promise<Record<string, unknown>[]>;
+  /**
+   * Creates tenant `tenantId` with an administrator and returns a function that signs that
+   * administrator in (a fresh access token each call: tests that move a manual clock outlive
+   * token lifetimes).
+   */
+  tenantAdmin(tenantId: string): Promise<() => Promise<string>>;
   stop(): Promise<void>;
 }
+
+const TENANT_ADMIN_PASSWORD = 'correct horse battery staple 42';
 
 /** A response read whole: JSON bodies parsed (problem+json included), every other body as text. */
 export interface ApiResponse {
@@ -113,6 +121,28 @@ export async function startTestApp(
     ingestToken,
     logs,
     call: (method, path, token, body) => callApi(started.url, method, path, token, body),
+    async tenantAdmin(tenantId) {
+      const created = await callApi(started.url, 'POST', '/tenants', adminToken, {
+        id: tenantId,
+        name: tenantId,
+      });
+      if (created.status !== 201) throw new Error(`POST /tenants: ${created.text}`);
+      const username = `${tenantId}-admin`;
+      await app.identity.users.create(tenantId, {
+        username,
+        password: TENANT_ADMIN_PASSWORD,
+        roles: ['admin'],
+      });
+      return async () => {
+        const login = await callApi(started.url, 'POST', '/auth/login', undefined, {
+          username,
+          password: TENANT_ADMIN_PASSWORD,
+          tenant: tenantId,
+        });
+        if (login.status !== 200) throw new Error(`POST /auth/login: ${login.text}`);
+        return String(login.body.access_token);
+      };
+    },
     async alertsWhen(token, query, ready) {
       const deadline = Date.now() + 10_000;
       for (;;) {

@@ -153,4 +153,31 @@ describe('cases over HTTP', () => {
       (await call('PUT', '/cases/grouping/rules/host', auditor, { windowMinutes: 5 })).status,
     ).toBe(403);
   });
+
+  it('pivots on a file hash an alert’s events name, including events folded in later', async () => {
+    const first = 'a'.repeat(64);
+    const second = 'b'.repeat(64);
+    const id = await raiseEncodedPowerShellAlert(t, analyst, 'wks-obs-1', Date.now(), 'cy', first);
+    const alert = await call('GET', `/alerts/${id}`, analyst);
+    expect(alert.body.observables).toContainEqual({ kind: 'hash', value: first });
+    // The same host and user again, another binary: the same alert, one more observable.
+    expect(
+      await raiseEncodedPowerShellAlert(t, analyst, 'wks-obs-1', Date.now() + 1000, 'cy', second),
+    ).toBe(id);
+    const deadline = Date.now() + 10_000;
+    let found: string[] = [];
+    while (Date.now() < deadline) {
+      const pivot = await call('GET', `/observables/hash/${second.toUpperCase()}`, analyst);
+      found = (pivot.body.alerts as { id: string }[]).map((a) => a.id);
+      if (found.length > 0) {
+        expect(pivot.body.events).toEqual({
+          query: `related.hash:"${second.toUpperCase()}" or file.hash.sha256:"${second.toUpperCase()}" or process.hash.sha256:"${second.toUpperCase()}"`,
+        });
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(found).toEqual([id]);
+    expect((await call('GET', '/observables/ip/not-an-ip', analyst)).status).toBe(400);
+  });
 });

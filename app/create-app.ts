@@ -252,6 +252,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
               await triage.track(opened);
               await grouping.track(opened);
             },
+            refresh: (updated) => grouping.refresh(updated),
           },
           relational,
         ),

@@ -45,11 +45,13 @@ export type { RuleLevel } from './hunt/levels.ts';
 export {
   ALERT_STATES,
   CLOSED_ALERT_STATES,
+  OBSERVABLE_KINDS,
   SEVERITIES,
   alertMigrations,
   createRelationalAlertStore,
   isSeverity,
   severityRank,
+  toObservable,
 } from './alerts/index.ts';
 export type {
   Alert,
@@ -57,6 +59,8 @@ export type {
   AlertStore,
   AppliedUpsert,
   AlertUpsert,
+  Observable,
+  ObservableKind,
   Severity,
 } from './alerts/index.ts';
 export { alertRoutes } from './http/alert-routes.ts';

@@ -5,6 +5,7 @@ import type { CorrelationDocument } from '../sigma/load-rules.ts';
 import type { Alert, AlertCandidate } from './alert.ts';
 import { addOccurrences, severityOf } from './alert.ts';
 import { attackOf } from './attack.ts';
+import { observablesOfEvent, observablesOfGroup } from './observables.ts';
 import {
   DEFAULT_ALERT_GROUPING,
   groupFieldsOf,
@@ -51,6 +52,7 @@ export function alertFromMatch(event: MatchedEvent, context: CandidateContext): 
     eventIds: [event.eventId],
     firstSeen: event.timestamp,
     lastSeen: event.timestamp,
+    observables: observablesOfEvent(event.doc),
   };
   const seed: Alert = {
     id: context.ids.uuidv7(),
@@ -76,6 +78,7 @@ export function alertFromMatch(event: MatchedEvent, context: CandidateContext): 
     lastSeen: event.timestamp,
     createdAt: context.now,
     updatedAt: context.now,
+    observables: [],
   };
   return { alert: addOccurrences(seed, [occurrence], context.now), occurrence };
 }
@@ -138,6 +141,7 @@ export function alertFromCorrelation(
     eventIds,
     firstSeen: match.firstTimestamp,
     lastSeen: match.lastTimestamp,
+    observables: observablesOfGroup(groupBy),
   };
   const seed: Alert = {
     id: context.ids.uuidv7(),
@@ -163,6 +167,7 @@ export function alertFromCorrelation(
     lastSeen: match.lastTimestamp,
     createdAt: context.now,
     updatedAt: context.now,
+    observables: [],
   };
   return { alert: addOccurrences(seed, [occurrence], context.now), occurrence };
 }

@@ -104,6 +104,22 @@ export function describeAlertStoreContract(
       expect(await h.alerts.get('tenant-a', id)).toMatchObject({ state: 'resolved' });
     });
 
+    it('keeps the observables of every firing folded into an alert', async () => {
+      const { powershell } = f.rules;
+      const [opened] = await recordAlerts(h.alerts, [
+        fire({ rule: powershell, eventId: 'o1', at: T0, sourceIp: '10.0.0.7' }),
+      ]);
+      const id = opened?.status === 'opened' ? opened.alert.id : '';
+      await recordAlerts(h.alerts, [
+        fire({ rule: powershell, eventId: 'o2', at: T0 + MINUTE, sourceIp: '10.0.0.8' }),
+        fire({ rule: powershell, eventId: 'o3', at: T0 + 2 * MINUTE, sourceIp: '10.0.0.7' }),
+      ]);
+      expect((await h.alerts.get('tenant-a', id))?.observables).toEqual([
+        { kind: 'ip', value: '10.0.0.7' },
+        { kind: 'ip', value: '10.0.0.8' },
+      ]);
+    });
+
     it('counts nothing twice when the same upserts are applied again', async () => {
       const { powershell } = f.rules;
       const batch = [

@@ -68,7 +68,13 @@ describe('alertFromMatch', () => {
       /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
     expect(alert.groupKey).toBe(groupKeyOf({ 'host.name': 'WKS-1', 'user.name': 'alice' }));
-    expect(occurrence).toEqual({ key: 'e:ev-1', eventIds: ['ev-1'], firstSeen: T0, lastSeen: T0 });
+    expect(occurrence).toEqual({
+      key: 'e:ev-1',
+      eventIds: ['ev-1'],
+      firstSeen: T0,
+      lastSeen: T0,
+      observables: [],
+    });
   });
 
   it('groups by null where the event lacks a field, and by per-logsource fields when told', () => {

@@ -92,7 +92,24 @@ export interface Alert {
   readonly lastSeen: number;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * Addresses, file hashes and domains its events name (up to `MAX_ALERT_OBSERVABLES`, in order
+   * of contribution), for pivots and case grouping.
+   */
+  readonly observables: readonly Observable[];
 }
+
+export const OBSERVABLE_KINDS = ['ip', 'hash', 'domain'] as const;
+export type ObservableKind = (typeof OBSERVABLE_KINDS)[number];
+
+/** Something an alert's events name: an IP address, a file hash, a domain (normalised). */
+export interface Observable {
+  readonly kind: ObservableKind;
+  readonly value: string;
+}
+
+/** Observables an alert keeps (the first ones contributed). */
+export const MAX_ALERT_OBSERVABLES = 50;
 
 /** Event ids an alert keeps (the first ones); `eventCount` goes on counting past it. */
 export const MAX_ALERT_EVENT_IDS = 100;
@@ -107,6 +124,8 @@ export interface Occurrence {
   readonly eventIds: readonly string[];
   readonly firstSeen: number;
   readonly lastSeen: number;
+  /** What its events name (absent in records written before observables existed). */
+  readonly observables?: readonly Observable[];
 }
 
 /** One firing as an alert of its own (count 1), before dedup folds it into an alert. */
@@ -117,7 +136,7 @@ export interface AlertCandidate {
 
 /** `alert` with nothing counted yet: what occurrences are folded into when an alert opens. */
 export function emptied(alert: Alert): Alert {
-  return { ...alert, eventIds: [], eventCount: 0, count: 0 };
+  return { ...alert, eventIds: [], eventCount: 0, count: 0, observables: [] };
 }
 
 /**
@@ -137,7 +156,15 @@ export function addOccurrences(
   let eventCount = alert.eventCount;
   let firstSeen = alert.count === 0 ? Infinity : alert.firstSeen;
   let lastSeen = alert.count === 0 ? -Infinity : alert.lastSeen;
+  const observables = [...alert.observables];
+  const named = new Set(observables.map((o) => `${o.kind}\0${o.value}`));
   for (const occurrence of occurrences) {
+    for (const observable of occurrence.observables ?? []) {
+      const key = `${observable.kind}\0${observable.value}`;
+      if (observables.length >= MAX_ALERT_OBSERVABLES || named.has(key)) continue;
+      named.add(key);
+      observables.push(observable);
+    }
     eventCount += occurrence.eventIds.length;
     firstSeen = Math.min(firstSeen, occurrence.firstSeen);
     lastSeen = Math.max(lastSeen, occurrence.lastSeen);
@@ -155,6 +182,7 @@ export function addOccurrences(
     count: alert.count + occurrences.length,
     firstSeen,
     lastSeen,
+    observables,
     updatedAt: Math.max(alert.updatedAt, at),
   };
 }

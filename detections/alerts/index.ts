@@ -4,6 +4,8 @@ export {
   CLOSED_ALERT_STATES,
   DEFAULT_SEVERITY,
   MAX_ALERT_EVENT_IDS,
+  MAX_ALERT_OBSERVABLES,
+  OBSERVABLE_KINDS,
   SEVERITIES,
   addOccurrences,
   isAlertState,
@@ -16,10 +18,13 @@ export type {
   AlertCandidate,
   AlertKind,
   AlertState,
+  Observable,
+  ObservableKind,
   Occurrence,
   Severity,
 } from './alert.ts';
 export { alertFromCorrelation, alertFromMatch, correlationOriginOf } from './alert-candidates.ts';
+export { observablesOfEvent, observablesOfGroup, toObservable } from './observables.ts';
 export type {
   CandidateContext,
   CorrelationOrigin,

@@ -77,4 +77,12 @@ export const alertMigrations: readonly Migration[] = [
       CREATE INDEX detections_alert_occurrences_seen ON detections_alert_occurrences (seen_at);
     `,
   },
+  {
+    module: 'detections',
+    id: '0003',
+    name: 'alert observables',
+    // Addresses, hashes and domains the alert's events name, as JSON text (alerts from before
+    // have none).
+    up: `ALTER TABLE detections_alerts ADD COLUMN observables TEXT NOT NULL DEFAULT '[]';`,
+  },
 ];

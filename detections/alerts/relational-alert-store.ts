@@ -7,7 +7,7 @@ import {
   MAX_ALERT_EVENT_IDS,
   severityRank,
 } from './alert.ts';
-import type { Alert, AlertKind, AlertState, Occurrence, Severity } from './alert.ts';
+import type { Alert, AlertKind, AlertState, Observable, Occurrence, Severity } from './alert.ts';
 import { DetectionError } from '../errors.ts';
 import type {
   AlertFilter,
@@ -47,6 +47,7 @@ interface AlertRow {
   last_seen: number;
   created_at: number;
   updated_at: number;
+  observables: string;
 }
 
 function toAlert(row: AlertRow): Alert {
@@ -74,6 +75,7 @@ function toAlert(row: AlertRow): Alert {
     lastSeen: row.last_seen,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    observables: JSON.parse(row.observables) as Observable[],
   };
 }
 
@@ -175,13 +177,13 @@ export function createRelationalAlertStore(options: RelationalAlertStoreOptions)
 
   const saveCounts = async (tx: SqlExecutor, alert: Alert): Promise<void> => {
     await tx.execute(
-      sql`UPDATE detections_alerts SET event_ids = ${JSON.stringify(alert.eventIds)}, event_count = ${alert.eventCount}, match_count = ${alert.count}, first_seen = ${alert.firstSeen}, last_seen = ${alert.lastSeen}, updated_at = ${alert.updatedAt} WHERE tenant_id = ${alert.tenantId} AND id = ${alert.id}`,
+      sql`UPDATE detections_alerts SET event_ids = ${JSON.stringify(alert.eventIds)}, event_count = ${alert.eventCount}, match_count = ${alert.count}, first_seen = ${alert.firstSeen}, last_seen = ${alert.lastSeen}, updated_at = ${alert.updatedAt}, observables = ${JSON.stringify(alert.observables)} WHERE tenant_id = ${alert.tenantId} AND id = ${alert.id}`,
     );
   };
 
   const insertAlert = async (tx: SqlExecutor, alert: Alert): Promise<void> => {
     await tx.execute(
-      sql`INSERT INTO detections_alerts (tenant_id, id, kind, state, rule_ref, rule_title, rule_author, rule_file, rule_line, level, severity, severity_rank, tactics, techniques, group_key, group_by, host, host_key, event_ids, event_count, match_count, first_seen, last_seen, created_at, updated_at) VALUES (${alert.tenantId}, ${alert.id}, ${alert.kind}, ${alert.state}, ${alert.ruleRef}, ${alert.ruleTitle}, ${alert.ruleAuthor}, ${alert.ruleFile}, ${alert.ruleLine}, ${alert.level}, ${alert.severity}, ${severityRank(alert.severity)}, ${JSON.stringify(alert.tactics)}, ${JSON.stringify(alert.techniques)}, ${alert.groupKey}, ${JSON.stringify(alert.groupBy)}, ${alert.host}, ${alert.host?.toLowerCase() ?? null}, ${JSON.stringify(alert.eventIds)}, ${alert.eventCount}, ${alert.count}, ${alert.firstSeen}, ${alert.lastSeen}, ${alert.createdAt}, ${alert.updatedAt})`,
+      sql`INSERT INTO detections_alerts (tenant_id, id, kind, state, rule_ref, rule_title, rule_author, rule_file, rule_line, level, severity, severity_rank, tactics, techniques, group_key, group_by, host, host_key, event_ids, event_count, match_count, first_seen, last_seen, created_at, updated_at, observables) VALUES (${alert.tenantId}, ${alert.id}, ${alert.kind}, ${alert.state}, ${alert.ruleRef}, ${alert.ruleTitle}, ${alert.ruleAuthor}, ${alert.ruleFile}, ${alert.ruleLine}, ${alert.level}, ${alert.severity}, ${severityRank(alert.severity)}, ${JSON.stringify(alert.tactics)}, ${JSON.stringify(alert.techniques)}, ${alert.groupKey}, ${JSON.stringify(alert.groupBy)}, ${alert.host}, ${alert.host?.toLowerCase() ?? null}, ${JSON.stringify(alert.eventIds)}, ${alert.eventCount}, ${alert.count}, ${alert.firstSeen}, ${alert.lastSeen}, ${alert.createdAt}, ${alert.updatedAt}, ${JSON.stringify(alert.observables)})`,
     );
     const refs = [
       ...alert.tactics.map((t) => ['tactic', t.id] as const),

@@ -85,10 +85,15 @@ export function fixture(): Fixture {
 }
 
 /** An ECS event on `host` by `user`. */
-export function event(host: string | undefined, user: string | undefined): unknown {
+export function event(
+  host: string | undefined,
+  user: string | undefined,
+  sourceIp?: string,
+): unknown {
   return {
     ...(host !== undefined ? { host: { name: host } } : {}),
     ...(user !== undefined ? { user: { name: user } } : {}),
+    ...(sourceIp !== undefined ? { source: { ip: sourceIp } } : {}),
   };
 }
 
@@ -100,6 +105,8 @@ export interface Firing {
   readonly host?: string;
   readonly user?: string;
   readonly tenantId?: string;
+  /** `source.ip` of the event (an observable). */
+  readonly sourceIp?: string;
 }
 
 /** A candidate for one match (processing time: the fixture's clock, which ticks a millisecond). */
@@ -111,7 +118,7 @@ export function candidate(f: Fixture, firing: Firing): AlertCandidate {
       rule: firing.rule,
       eventId: firing.eventId,
       timestamp: firing.at,
-      doc: event(firing.host ?? 'wks-1', firing.user ?? 'alice'),
+      doc: event(firing.host ?? 'wks-1', firing.user ?? 'alice', firing.sourceIp),
     },
     { ids: f.ids, now: f.clock.now() },
   );

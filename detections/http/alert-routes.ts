@@ -5,7 +5,7 @@ import type { AnyRoute } from '../../platform/http/index.ts';
 import { IdentityError } from '../../platform/identity/index.ts';
 import type { Principal } from '../../platform/identity/index.ts';
 import { parseDateValue } from '../../siem/index.ts';
-import { ALERT_STATES, SEVERITIES } from '../alerts/alert.ts';
+import { ALERT_STATES, OBSERVABLE_KINDS, SEVERITIES } from '../alerts/alert.ts';
 import type { Alert } from '../alerts/alert.ts';
 import { DetectionError } from '../errors.ts';
 import { MAX_ALERT_PAGE } from '../alerts/alert-store.ts';
@@ -83,6 +83,9 @@ const alertView = z.object({
   lastSeen: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  observables: z
+    .array(z.object({ kind: z.enum(OBSERVABLE_KINDS), value: z.string() }))
+    .describe('addresses, file hashes and domains its events name (pivot: /observables)'),
 });
 
 /** The JSON form of an alert. */
@@ -107,6 +110,7 @@ export function toAlertView(alert: Alert): z.infer<typeof alertView> {
     groupBy: { ...alert.groupBy },
     host: alert.host,
     eventIds: [...alert.eventIds],
+    observables: alert.observables.map((o) => ({ kind: o.kind, value: o.value })),
     eventCount: alert.eventCount,
     count: alert.count,
     firstSeen: iso(alert.firstSeen),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertKeys } from './alert-keys.ts';
+import { alertKeys, toKey } from './alert-keys.ts';
 
 describe('alert keys', () => {
   it('takes the host, the users an alert groups by and its techniques, normalised', () => {
@@ -21,6 +21,34 @@ describe('alert keys', () => {
       { kind: 'technique', value: 'T1059.001' },
       { kind: 'technique', value: 'T1003' },
     ]);
+  });
+
+  it('adds the observables its events name, and normalises keys typed by people', () => {
+    expect(
+      alertKeys({
+        host: null,
+        groupBy: {},
+        techniques: [],
+        observables: [
+          { kind: 'ip', value: '10.0.0.7' },
+          {
+            kind: 'hash',
+            value: 'de96a6e69944335375dc1ac238336066889d9ffc7d73628ef4fe1b1b160ab32c',
+          },
+        ],
+      }),
+    ).toEqual([
+      { kind: 'ip', value: '10.0.0.7' },
+      { kind: 'hash', value: 'de96a6e69944335375dc1ac238336066889d9ffc7d73628ef4fe1b1b160ab32c' },
+    ]);
+    expect(toKey('host', ' WKS-9 ')).toEqual({ kind: 'host', value: 'wks-9' });
+    expect(toKey('technique', 't1003')).toEqual({ kind: 'technique', value: 'T1003' });
+    expect(toKey('ip', '2001:DB8::1')).toEqual({ kind: 'ip', value: '2001:db8::1' });
+    expect(toKey('ip', 'not-an-ip')).toBeUndefined();
+    expect(toKey('domain', 'Evil.Example.com.')).toEqual({
+      kind: 'domain',
+      value: 'evil.example.com',
+    });
   });
 
   it('has no keys for what an alert does not name', () => {

@@ -1,20 +1,26 @@
+import { toObservable } from '../../detections/index.ts';
 import type { Alert } from '../../detections/index.ts';
 
-/** What an alert is about, for grouping rules and pivots. */
-export const KEY_KINDS = ['host', 'user', 'technique'] as const;
+/**
+ * What an alert is about, for grouping rules and pivots: what it names itself (host, users,
+ * techniques) and the observables its events name (addresses, file hashes, domains).
+ */
+export const KEY_KINDS = ['host', 'user', 'technique', 'ip', 'hash', 'domain'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
 export interface AlertKey {
   readonly kind: KeyKind;
-  /** Hosts and users lower-cased (Windows names them case-insensitively); techniques as tagged. */
+  /** Hosts, users and observables lower-cased; techniques upper-cased (`T1059.001`). */
   readonly value: string;
 }
 
 /** A group-by field that names a user: `user.name`, `winlog.event_data.TargetUserName`, … */
 const USER_FIELD = /(^|\.)(user\.name|user|username|targetusername|subjectusername)$/i;
 
-/** The keys of an alert: its host, the users it groups by, its ATT&CK techniques. */
-export function alertKeys(alert: Pick<Alert, 'host' | 'groupBy' | 'techniques'>): AlertKey[] {
+/** The keys of an alert: its host, the users it groups by, its techniques, its observables. */
+export function alertKeys(
+  alert: Pick<Alert, 'host' | 'groupBy' | 'techniques'> & Partial<Pick<Alert, 'observables'>>,
+): AlertKey[] {
   const keys = new Map<string, AlertKey>();
   const add = (kind: KeyKind, raw: string | null | undefined): void => {
     const trimmed = raw?.trim();
@@ -26,5 +32,19 @@ export function alertKeys(alert: Pick<Alert, 'host' | 'groupBy' | 'techniques'>)
   for (const [field, value] of Object.entries(alert.groupBy))
     if (USER_FIELD.test(field)) add('user', value);
   for (const technique of alert.techniques) add('technique', technique);
+  for (const observable of alert.observables ?? []) add(observable.kind, observable.value);
   return [...keys.values()];
+}
+
+/** A key as a person types it (`WKS-9`, `T1059.001`, `10.0.0.7`), normalised; undefined if it is not one. */
+export function toKey(kind: KeyKind, value: string): AlertKey | undefined {
+  if (kind === 'ip' || kind === 'hash' || kind === 'domain') {
+    const observable = toObservable(kind, value);
+    return observable === undefined ? undefined : { kind, value: observable.value };
+  }
+  return alertKeys({
+    host: kind === 'host' ? value : null,
+    groupBy: kind === 'user' ? { 'user.name': value } : {},
+    techniques: kind === 'technique' ? [value] : [],
+  })[0];
 }

@@ -1,7 +1,7 @@
 import type { Alert } from '../../detections/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import { SoarError } from '../errors.ts';
-import { KEY_KINDS, alertKeys } from './alert-keys.ts';
+import { KEY_KINDS, alertKeys, toKey } from './alert-keys.ts';
 import type { AlertKey, KeyKind } from './alert-keys.ts';
 import type { CaseService } from './case-service.ts';
 import type { CaseStore } from './case-store.ts';
@@ -27,6 +27,8 @@ export interface CaseGrouping {
    * the window that are in no case open one together.
    */
   track(alerts: readonly Alert[]): Promise<void>;
+  /** Indexes the keys alerts gained since they opened (later events' observables). */
+  refresh(alerts: readonly Alert[]): Promise<void>;
   rules(tenantId: string): Promise<GroupingRule[]>;
   /** Sets a rule (`windowSeconds` 60 to 30 days), or removes it with null. */
   setRule(tenantId: string, kind: KeyKind, windowSeconds: number | null): Promise<void>;
@@ -86,6 +88,11 @@ export function createCaseGrouping(deps: {
       }
     },
 
+    async refresh(alerts) {
+      for (const alert of alerts)
+        await cases.indexKeys(alert.tenantId, alert.id, alert.createdAt, alertKeys(alert));
+    },
+
     async rules(tenantId) {
       const rules = await cases.groupingRules(tenantId);
       return KEY_KINDS.flatMap((kind) => {
@@ -106,12 +113,11 @@ export function createCaseGrouping(deps: {
     },
 
     async pivot(tenantId, key, limit = 100) {
-      const normal = alertKeys({
-        host: key.kind === 'host' ? key.value : null,
-        groupBy: key.kind === 'user' ? { 'user.name': key.value } : {},
-        techniques: key.kind === 'technique' ? [key.value] : [],
-      })[0];
-      if (!normal) throw new SoarError('SOAR_INVALID_REQUEST', 'value: empty');
+      const normal = toKey(key.kind, key.value);
+      if (!normal)
+        throw new SoarError('SOAR_INVALID_REQUEST', `value: not a ${key.kind}`, {
+          issues: [{ path: 'value', message: `not a ${key.kind}` }],
+        });
       return { key: normal, ...(await cases.withKey(tenantId, normal, limit)) };
     },
   };

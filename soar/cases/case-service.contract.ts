@@ -66,6 +66,7 @@ export function describeCaseContract(name: string, make: () => Promise<TriageHar
             await triage.track(opened);
             await grouping.track(opened);
           },
+          refresh: (updated) => grouping.refresh(updated),
         },
         h.store,
       );
@@ -334,6 +335,25 @@ export function describeCaseContract(name: string, make: () => Promise<TriageHar
       await expect(grouping.setRule('tenant-a', 'user', 5)).rejects.toMatchObject({
         code: 'SOAR_INVALID_REQUEST',
       });
+    });
+
+    it('groups and pivots on the addresses alerts’ events name', async () => {
+      await grouping.setRule('tenant-a', 'ip', 30 * 60);
+      const from = (id: string, ip: string, at: number) => ({
+        id,
+        createdAt: at,
+        observables: [{ kind: 'ip' as const, value: ip }],
+      });
+      await openAlerts(tracked, [from('ip-1', '198.51.100.23', T0)]);
+      await openAlerts(tracked, [from('ip-2', '198.51.100.23', T0 + 60_000)]);
+      const pivot = await grouping.pivot('tenant-a', { kind: 'ip', value: '198.51.100.23' });
+      expect(pivot.alerts.map((a) => a.alertId)).toEqual(['ip-2', 'ip-1']);
+      expect(pivot.caseIds).toHaveLength(1);
+      const grouped = await cases.get('tenant-a', pivot.caseIds[0] ?? '');
+      expect(grouped.record.title).toBe('Alerts sharing ip 198.51.100.23');
+      await expect(
+        grouping.pivot('tenant-a', { kind: 'ip', value: 'not-an-address' }),
+      ).rejects.toMatchObject({ code: 'SOAR_INVALID_REQUEST' });
     });
   });
 }

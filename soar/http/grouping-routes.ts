@@ -13,11 +13,20 @@ function tenantOf(principal: Principal | undefined): string {
 }
 
 /** ECS fields an events search uses for each key kind (the pivot to events). */
-const EVENT_FIELDS: Readonly<Record<KeyKind, string>> = {
-  host: 'host.name',
-  user: 'user.name',
-  technique: 'threat.technique.id',
+const EVENT_FIELDS: Readonly<Record<KeyKind, readonly string[]>> = {
+  host: ['host.name'],
+  user: ['user.name'],
+  technique: ['threat.technique.id'],
+  ip: ['related.ip', 'source.ip', 'destination.ip'],
+  hash: ['related.hash', 'file.hash.sha256', 'process.hash.sha256'],
+  domain: ['dns.question.name', 'url.domain', 'destination.domain'],
 };
+
+/** The KQL query for the events naming a key. */
+function eventsQuery(kind: KeyKind, value: string): string {
+  const quoted = `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  return EVENT_FIELDS[kind].map((field) => `${field}:${quoted}`).join(' or ');
+}
 
 const rulesView = z.object({
   rules: z.array(z.object({ kind: z.enum(KEY_KINDS), windowMinutes: z.number() })),
@@ -83,9 +92,10 @@ export function groupingRoutes(grouping: CaseGrouping): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/observables/:kind/:value',
-      summary: 'Pivot on a host, user or technique: the alerts and cases that share it',
+      summary:
+        'Pivot on a host, user, technique, IP address, file hash or domain: the alerts and cases that share it',
       description:
-        'Keys come from alerts (their host, the users they group by, their ATT&CK techniques); hosts and users compare case-insensitively. `events` is the KQL query for GET /events/search.',
+        'Keys come from alerts: their host, the users they group by and their ATT&CK techniques, and the addresses, file hashes and domains their events name (ECS related.*, source/destination, file and process hashes, DNS and URL domains). Values compare normalised (lower case; techniques upper case). `events` is the KQL query for GET /events/search.',
       tags: ['alerts'],
       access: { kind: 'permission', permission: 'alerts:read' },
       params: z.object({ kind: z.enum(KEY_KINDS), value: z.string().min(1).max(512) }).strict(),
@@ -116,9 +126,7 @@ export function groupingRoutes(grouping: CaseGrouping): AnyRoute[] {
             detectedAt: new Date(a.detectedAt).toISOString(),
           })),
           cases: [...pivot.caseIds],
-          events: {
-            query: `${EVENT_FIELDS[pivot.key.kind]}:"${params.value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
-          },
+          events: { query: eventsQuery(pivot.key.kind, params.value) },
         };
       },
     }),

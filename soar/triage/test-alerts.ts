@@ -12,6 +12,7 @@ export interface AlertSpec {
   readonly firstSeen?: number;
   /** Default: a host of its own (`host-<id>`). */
   readonly host?: string;
+  readonly observables?: Alert['observables'];
 }
 
 export function alertOf(spec: AlertSpec): Alert {
@@ -40,6 +41,7 @@ export function alertOf(spec: AlertSpec): Alert {
     lastSeen: firstSeen,
     createdAt: spec.createdAt,
     updatedAt: spec.createdAt,
+    observables: [],
   };
 }
 
@@ -58,6 +60,7 @@ export async function openAlerts(store: AlertStore, specs: readonly AlertSpec[])
             eventIds: [`event-${spec.id}`],
             firstSeen: alert.firstSeen,
             lastSeen: alert.firstSeen,
+            observables: spec.observables ?? [],
           },
         ],
       };

@@ -240,7 +240,11 @@ export function createTriageService(deps: TriageServiceDeps): TriageService {
  */
 export function withTriageTracking(
   alerts: AlertStore,
-  service: Pick<TriageService, 'track'>,
+  tracker: {
+    track(opened: readonly Alert[]): Promise<void>;
+    /** Alerts that took more occurrences (optional). */
+    refresh?(updated: readonly Alert[]): Promise<void>;
+  },
   relational: Pick<RelationalStore, 'unitOfWork'>,
 ): AlertStore {
   return {
@@ -248,7 +252,9 @@ export function withTriageTracking(
     applyUpserts: (upserts) =>
       relational.unitOfWork(async () => {
         const applied = await alerts.applyUpserts(upserts);
-        await service.track(applied.flatMap((a) => (a.status === 'opened' ? [a.alert] : [])));
+        await tracker.track(applied.flatMap((a) => (a.status === 'opened' ? [a.alert] : [])));
+        const updated = applied.flatMap((a) => (a.status === 'updated' ? [a.alert] : []));
+        if (updated.length > 0) await tracker.refresh?.(updated);
         return applied;
       }),
   };

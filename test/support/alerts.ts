@@ -16,6 +16,7 @@ export async function raiseEncodedPowerShellAlert(
   host: string,
   at: number = Date.now(),
   user?: string,
+  sha256?: string,
 ): Promise<string> {
   const tests = parseYaml(
     readFileSync(
@@ -34,6 +35,9 @@ export async function raiseEncodedPowerShellAlert(
   const eventData = (record.winlog as { event_data?: Record<string, unknown> } | undefined)
     ?.event_data;
   if (user !== undefined && eventData) eventData.User = `CORP\\${user}`;
+  // Another process hash: another event (and observable) for the same alert.
+  if (sha256 !== undefined && eventData)
+    eventData.Hashes = `SHA256=${sha256.toUpperCase()},IMPHASH=741776AACCFC5B71FF59832DCDCACE0F`;
   record['@timestamp'] = new Date(at).toISOString();
   const res = await fetch(`${t.url}/ingest`, {
     method: 'POST',

@@ -261,6 +261,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         logger,
         metrics,
         latenessMs: config.detections.correlationLatenessSeconds * 1000,
+        // After a restart, correlation state is rebuilt from each tenant's recent events.
+        replay: { events, tenants: () => access.tenantIds() },
       })
     : undefined;
   const hooks = [...(streaming ? [streaming.hook] : []), ...(options.ingestHooks ?? [])];

@@ -59,6 +59,21 @@ export interface StreamDetector {
    * alerts they raise.
    */
   tick(): OutboxRecord[];
+  /**
+   * How far back stored events must be replayed to rebuild correlation state after a restart:
+   * twice the longest correlation timespan (0 without correlations).
+   */
+  replaySpanMs(): number;
+  /**
+   * Feeds stored events of one tenant (in time order) to its correlation state, as at ingest,
+   * without raising their rule matches again; returns the correlation alerts they complete.
+   * Alerts raised before the restart come back with the same occurrence keys, so the alert store
+   * counts them once.
+   */
+  replay(
+    tenantId: string,
+    events: readonly { readonly id: string; readonly timestamp: number; readonly doc: unknown }[],
+  ): OutboxRecord[];
   stats(): StreamDetectorStats;
 }
 
@@ -80,8 +95,9 @@ interface CorrelationState {
 /**
  * Evaluates each ingest batch with the current rules: every rule match becomes an alert record
  * to commit with the batch; matches of rules that correlations reference feed per-tenant
- * correlation state once their events are stored. Correlation state lives in memory: a restart,
- * or a reload that changes the correlation rules, starts it empty.
+ * correlation state once their events are stored. Correlation state lives in memory: `replay`
+ * rebuilds it from stored events after a restart; a reload that changes the correlation rules
+ * starts it empty.
  */
 export function createStreamDetector(options: StreamDetectorOptions): StreamDetector {
   const lateness = options.latenessMs ?? 60_000;
@@ -206,6 +222,31 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
         const watermark = tenant.newestEvent + (now - tenant.arrivedAt) - lateness;
         out.push(...correlationRecords(state, tenantId, tenant.engine.flush(watermark)));
       }
+      return out;
+    },
+
+    replaySpanMs() {
+      const longest = options
+        .snapshot()
+        .correlations.reduce((max, c) => Math.max(max, c.rule.timespanMs), 0);
+      return 2 * longest;
+    },
+
+    replay(tenantId, events) {
+      const snapshot = options.snapshot();
+      const current = stateFor(snapshot);
+      if (current.correlations.length === 0 || events.length === 0) return [];
+      const tenant = tenantState(current, tenantId);
+      const out: OutboxRecord[] = [];
+      for (const event of events) {
+        for (const rule of snapshot.engine.match(event.doc)) {
+          const base = current.feed.baseMatch(rule, event.id, event.timestamp, event.doc);
+          if (!base) continue;
+          tenant.newestEvent = Math.max(tenant.newestEvent, base.timestamp);
+          out.push(...correlationRecords(current, tenantId, tenant.engine.observe(base)));
+        }
+      }
+      tenant.arrivedAt = options.clock.now();
       return out;
     },
 

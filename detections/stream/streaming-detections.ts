@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock/index.ts';
 import type { IdGenerator } from '../../platform/ids/index.ts';
 import type { Logger } from '../../platform/logging/index.ts';
 import type { Metrics } from '../../platform/metrics/index.ts';
-import type { EventStore, IngestHook, OutboxRecord } from '../../siem/index.ts';
+import type { EventStore, IngestHook, KqlNode, OutboxRecord } from '../../siem/index.ts';
 import type { AlertStore } from '../alerts/alert-store.ts';
 import type { DedupPolicy } from '../alerts/dedup.ts';
 import type { AlertGrouping } from '../alerts/grouping.ts';
@@ -11,6 +11,9 @@ import { createAlertRelay } from './alert-relay.ts';
 import type { AlertRelay } from './alert-relay.ts';
 import { createStreamDetector } from './stream-detector.ts';
 import type { StreamDetectorStats } from './stream-detector.ts';
+
+const MATCH_ALL: KqlNode = { type: 'match_all' };
+const REPLAY_PAGE = 1000;
 
 export interface StreamingDetectionsOptions {
   readonly snapshot: () => DetectionSnapshot;
@@ -26,17 +29,31 @@ export interface StreamingDetectionsOptions {
   readonly latenessMs?: number;
   /** How often correlation windows are closed and held records retried. Default 1 s. */
   readonly tickMs?: number;
+  /**
+   * Where `start` rebuilds correlation state from: the stored events of each tenant within the
+   * replay span (twice the longest correlation timespan, at most `maxMs`, default 24 h).
+   * Without it, correlation state starts empty after a restart.
+   */
+  readonly replay?: {
+    readonly events: Pick<EventStore, 'search'>;
+    readonly tenants: () => Promise<readonly string[]>;
+    readonly maxMs?: number;
+  };
 }
 
 export interface StreamingDetections {
   /** The ingest hook: attach it to the SIEM's pipeline. */
   readonly hook: IngestHook;
   readonly relay: AlertRelay;
-  /** Relays what an earlier run left in the outbox, then starts the timer. */
+  /**
+   * Relays what an earlier run left in the outbox, rebuilds correlation state from the stored
+   * events of the replay span (with `replay`), then starts the timer.
+   */
   start(): Promise<void>;
   /**
    * Stops the timer and relays what is held (call after ingest drained, before the event store
-   * closes). Correlation windows still open are not evaluated: their state is lost.
+   * closes). Correlation windows still open are not evaluated here; the next start rebuilds them
+   * from the stored events (with `replay`).
    */
   stop(): Promise<void>;
   /** Runs the timer's work now: closes correlation windows, stores their alerts, relays. */
@@ -118,6 +135,39 @@ export function createStreamingDetections(
     return ticking;
   };
 
+  /** Rebuilds each tenant's correlation state from its stored events of the replay span. */
+  const replayCorrelations = async (
+    replay: NonNullable<StreamingDetectionsOptions['replay']>,
+  ): Promise<void> => {
+    const span = Math.min(detector.replaySpanMs(), replay.maxMs ?? 86_400_000);
+    if (span <= 0) return;
+    const now = options.clock.now();
+    for (const tenantId of await replay.tenants()) {
+      let cursor: string | undefined;
+      let replayed = 0;
+      do {
+        const page = await replay.events.search(tenantId, {
+          query: MATCH_ALL,
+          from: now - span,
+          to: now + 1,
+          size: REPLAY_PAGE,
+          sort: 'asc',
+          trackTotalHits: 0,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        held.push(...detector.replay(tenantId, page.hits));
+        replayed += page.hits.length;
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      if (replayed > 0)
+        options.logger.info(
+          { tenantId, events: replayed, spanMinutes: Math.round(span / 60_000) },
+          'correlation state rebuilt from stored events',
+        );
+    }
+    await commitHeld();
+  };
+
   const hook: IngestHook = {
     name: 'detections',
     onEvents(events) {
@@ -145,6 +195,7 @@ export function createStreamingDetections(
     relay,
     async start() {
       await relay.drain();
+      if (options.replay) await replayCorrelations(options.replay);
       const every = options.tickMs ?? 1000;
       timer = setInterval(() => void tick(), every);
       timer.unref();

@@ -137,6 +137,14 @@ export function createAccessStore(deps: {
       );
     },
 
+    /** Every tenant's id, for platform work that runs per tenant (not a principal's view). */
+    async tenantIds(): Promise<string[]> {
+      const rows = await store.query<{ id: string }>(
+        sql`SELECT id FROM access_tenants ORDER BY id`,
+      );
+      return rows.map((r) => r.id);
+    },
+
     async listTenants(principal: Principal): Promise<Tenant[]> {
       const rows =
         principal.tenantId === DEFAULT_TENANT

@@ -284,6 +284,20 @@ export function describeEventStoreContract(
         expect(desc.total).toEqual({ value: 8, relation: 'eq' });
         const asc = await store.search(A, { query: q(''), size: 2, sort: 'asc', ...window });
         expect(asc.hits.map((h) => h.id)).toEqual(['e01', 'e02']);
+        // Empty conjunctions and disjunctions (what formatKql writes as `*` and never parses):
+        // every event, and none.
+        const all = await store.search(A, {
+          query: { type: 'and', children: [] },
+          size: 10,
+          ...window,
+        });
+        expect(all.total).toEqual({ value: 8, relation: 'eq' });
+        const none = await store.search(A, {
+          query: { type: 'or', children: [] },
+          size: 10,
+          ...window,
+        });
+        expect(none.hits).toEqual([]);
       });
 
       it('treats the time range as half-open [from, to)', async () => {

@@ -19,7 +19,8 @@ export function toFtsQuery(node: KqlNode): string | null {
     }
     case 'or': {
       const parts = node.children.map(toFtsQuery);
-      if (parts.some((p) => p === null)) return null;
+      // An empty disjunction has no word to look for (it holds for no event): no narrowing.
+      if (parts.length === 0 || parts.some((p) => p === null)) return null;
       return `(${parts.join(' OR ')})`;
     }
     case 'match':

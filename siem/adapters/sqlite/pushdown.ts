@@ -32,6 +32,9 @@ export function pushDown(
 }
 
 function combine(parts: readonly SqlCondition[], op: 'AND' | 'OR'): SqlCondition {
+  // An empty conjunction holds for every event (as `formatKql` writes it, `*`); an empty
+  // disjunction for none.
+  if (parts.length === 0) return { sql: op === 'AND' ? '1' : '0', params: [] };
   return {
     sql: `(${parts.map((p) => p.sql).join(` ${op} `)})`,
     params: parts.flatMap((p) => p.params),

@@ -151,11 +151,15 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     tasks: await cases.tasksOf(record.tenantId, record.id),
   });
 
-  /** Links alerts to a case, raising its severity to theirs; reports each failure. */
+  /**
+   * Links alerts to a case, raising its severity to theirs unless the case's was chosen by hand
+   * (`raiseSeverity: false`); reports each failure.
+   */
   const link = async (
     record: CaseRecord,
     alertIds: readonly string[],
     actor: Actor,
+    raiseSeverity = true,
   ): Promise<{ result: AlertLinkResult; record: CaseRecord }> => {
     const failed: { alertId: string; code: SoarErrorCode; message: string }[] = [];
     const present: string[] = [];
@@ -163,7 +167,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     for (const alertId of new Set(alertIds)) {
       try {
         const triage = await deps.triage.get(record.tenantId, alertId);
-        if (severityRank(triage.severity) > severityRank(severity)) severity = triage.severity;
+        if (raiseSeverity && severityRank(triage.severity) > severityRank(severity))
+          severity = triage.severity;
         present.push(alertId);
       } catch (err) {
         if (!(isSecOpsError(err) && err.code.startsWith('SOAR_'))) throw err;
@@ -187,7 +192,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       });
     let next = record;
     if (linked.length > 0) {
-      const raised = severity !== record.severity && linked.length > 0;
+      const raised = severity !== record.severity;
       next = { ...record, ...(raised ? { severity } : {}), updatedAt: deps.clock.now() };
       await cases.update(next);
       await cases.addActivity([
@@ -232,17 +237,20 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       await cases.insert(record);
       await cases.addActivity([activity(record, actor, 'created', { title: record.title })]);
       if (!input.alertIds || input.alertIds.length === 0) return view(record);
-      const { result, record: linked } = await link(record, input.alertIds, actor);
+      // An explicit severity stands; otherwise the alerts' highest.
+      const { result, record: linked } = await link(
+        record,
+        input.alertIds,
+        actor,
+        input.severity === undefined,
+      );
       if (result.failed.length > 0)
         throw new SoarError(
           result.failed[0]?.code ?? 'SOAR_INVALID_REQUEST',
           `alertIds: ${result.failed.map((f) => f.message).join('; ')}`,
           { issues: result.failed.map((f) => ({ path: 'alertIds', message: f.message })) },
         );
-      // An explicit severity stands; otherwise the alerts' highest.
-      const final = input.severity ? { ...linked, severity: input.severity } : linked;
-      if (final !== linked) await cases.update(final);
-      return view(final);
+      return view(linked);
     });
   };
 

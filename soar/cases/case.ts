@@ -39,9 +39,9 @@ export type CaseAction =
   | { readonly action: 'unassign' }
   | {
       readonly action: 'update';
-      readonly title?: string;
-      readonly description?: string;
-      readonly severity?: Severity;
+      readonly title?: string | undefined;
+      readonly description?: string | undefined;
+      readonly severity?: Severity | undefined;
     };
 
 export interface CaseStep {

@@ -2,30 +2,25 @@ import { z } from 'zod';
 import { SEVERITIES } from '../../detections/index.ts';
 import { defineRoute, idOf } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
-import { IdentityError } from '../../platform/identity/index.ts';
-import type { Principal } from '../../platform/identity/index.ts';
 import { CASE_STATES } from '../cases/case.ts';
-import type { CaseAction, CaseRecord } from '../cases/case.ts';
+import type { CaseRecord } from '../cases/case.ts';
 import type { CaseActivity, CaseTask } from '../cases/case-store.ts';
 import type { CaseService, CaseView } from '../cases/case-service.ts';
-import { ASSIGNEE_KINDS, RESOLUTIONS } from '../triage/triage.ts';
-import type { Actor } from '../triage/triage.ts';
+import { RESOLUTIONS, toAssignee } from '../triage/triage.ts';
+import {
+  assigneeInput as assignee,
+  assigneeView,
+  callerOf as who,
+  isoOrNull as iso,
+} from './request-parts.ts';
 
 const id = z.string().min(1).max(64);
-const assignee = z
-  .object({
-    kind: z.enum(ASSIGNEE_KINDS),
-    id: z.string().min(1).max(256),
-    team: z.string().trim().min(1).max(128).optional(),
-  })
-  .strict();
-const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 const taskView = z.object({
   id: z.string(),
   title: z.string(),
   state: z.enum(['open', 'done']),
-  assignee: z.object({ kind: z.string(), id: z.string(), team: z.string().nullable() }).nullable(),
+  assignee: assigneeView,
   createdAt: z.string(),
   doneAt: z.string().nullable(),
 });
@@ -45,7 +40,7 @@ const caseView = z.object({
   severity: z.enum(SEVERITIES),
   state: z.enum(CASE_STATES),
   resolution: z.enum(RESOLUTIONS).nullable(),
-  assignee: z.object({ kind: z.string(), id: z.string(), team: z.string().nullable() }).nullable(),
+  assignee: assigneeView,
   mergedInto: z.string().nullable(),
   createdBy: z.object({ kind: z.string(), id: z.string() }),
   createdAt: z.string(),
@@ -108,11 +103,6 @@ const linkResult = z.object({
   added: z.array(z.string()),
   failed: z.array(z.object({ alertId: z.string(), code: z.string(), message: z.string() })),
 });
-
-function who(principal: Principal | undefined): { tenantId: string; actor: Actor } {
-  if (!principal) throw new IdentityError('IDENTITY_UNAUTHENTICATED', 'no principal');
-  return { tenantId: principal.tenantId, actor: { kind: principal.kind, id: principal.id } };
-}
 
 const pageQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -264,7 +254,7 @@ export function caseRoutes(service: CaseService): AnyRoute[] {
       handler: async ({ principal, params: p, body, annotate }) => {
         const { tenantId, actor } = who(principal);
         annotate({ action: body.action });
-        const result = await service.act(tenantId, p.id, body as CaseAction, actor);
+        const result = await service.act(tenantId, p.id, body, actor);
         return { changed: result.changed, case: toCaseView(result.record) };
       },
     }),
@@ -341,9 +331,7 @@ export function caseRoutes(service: CaseService): AnyRoute[] {
             p.id,
             {
               title: body.title,
-              ...(body.assignee === undefined
-                ? {}
-                : { assignee: { ...body.assignee, team: body.assignee.team ?? null } }),
+              ...(body.assignee === undefined ? {} : { assignee: toAssignee(body.assignee) }),
             },
             actor,
           ),
@@ -379,10 +367,7 @@ export function caseRoutes(service: CaseService): AnyRoute[] {
               ...(body.assignee === undefined
                 ? {}
                 : {
-                    assignee:
-                      body.assignee === null
-                        ? null
-                        : { ...body.assignee, team: body.assignee.team ?? null },
+                    assignee: body.assignee === null ? null : toAssignee(body.assignee),
                   }),
             },
             actor,

@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { defineRoute } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
-import { IdentityError } from '../../platform/identity/index.ts';
-import type { Principal } from '../../platform/identity/index.ts';
 import { KEY_KINDS } from '../cases/alert-keys.ts';
 import type { KeyKind } from '../cases/alert-keys.ts';
 import type { CaseGrouping } from '../cases/case-grouping.ts';
-
-function tenantOf(principal: Principal | undefined): string {
-  if (!principal) throw new IdentityError('IDENTITY_UNAUTHENTICATED', 'no principal');
-  return principal.tenantId;
-}
+import { callerOf } from './request-parts.ts';
 
 /** ECS fields an events search uses for each key kind (the pivot to events). */
 const EVENT_FIELDS: Readonly<Record<KeyKind, readonly string[]>> = {
@@ -53,7 +47,7 @@ export function groupingRoutes(grouping: CaseGrouping): AnyRoute[] {
       tags: ['cases'],
       access: { kind: 'permission', permission: 'cases:read' },
       responses: { 200: { description: 'The rules', schema: rulesView } },
-      handler: async ({ principal }) => rulesOf(tenantOf(principal)),
+      handler: async ({ principal }) => rulesOf(callerOf(principal).tenantId),
     }),
     defineRoute({
       method: 'put',
@@ -79,7 +73,7 @@ export function groupingRoutes(grouping: CaseGrouping): AnyRoute[] {
         .strict(),
       responses: { 200: { description: 'The rules afterwards', schema: rulesView } },
       handler: async ({ principal, params, body, annotate }) => {
-        const tenantId = tenantOf(principal);
+        const tenantId = callerOf(principal).tenantId;
         annotate({ windowMinutes: body.windowMinutes });
         await grouping.setRule(
           tenantId,
@@ -114,7 +108,7 @@ export function groupingRoutes(grouping: CaseGrouping): AnyRoute[] {
       },
       handler: async ({ principal, params, query }) => {
         const pivot = await grouping.pivot(
-          tenantOf(principal),
+          callerOf(principal).tenantId,
           { kind: params.kind, value: params.value },
           query.limit,
         );

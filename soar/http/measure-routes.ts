@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock/index.ts';
 import { defineRoute } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
-import { IdentityError } from '../../platform/identity/index.ts';
 import { parseDateValue } from '../../siem/index.ts';
 import { SoarError } from '../errors.ts';
 import { GROUP_BY, MEASURES, PERIODS, measureCsv, measureTriage } from '../measures/mttx.ts';
 import type { MeasureGroup } from '../measures/mttx.ts';
 import type { TriageStore } from '../triage/triage-store.ts';
+import { callerOf } from './request-parts.ts';
 
 const DAY = 86_400_000;
 /** Longest range one request measures. */
@@ -99,7 +99,7 @@ export function measureRoutes(deps: { triage: TriageStore; clock: Clock }): AnyR
         },
       },
       handler: async ({ principal, query: q, res }) => {
-        if (!principal) throw new IdentityError('IDENTITY_UNAUTHENTICATED', 'no principal');
+        const { tenantId } = callerOf(principal);
         const now = deps.clock.now();
         const instant = (name: 'from' | 'to', value: string): number => {
           const at = parseDateValue(value, now, name === 'from' ? 'gte' : 'lt');
@@ -121,7 +121,7 @@ export function measureRoutes(deps: { triage: TriageStore; clock: Clock }): AnyR
               issues: [{ path: 'query.to', message: 'after from, at most 400 days later' }],
             },
           );
-        const records = await deps.triage.detectedIn(principal.tenantId, { from, to });
+        const records = await deps.triage.detectedIn(tenantId, { from, to });
         const report = measureTriage(records, { groupBy: q.groupBy ?? [], period: q.period });
         if (q.format === 'csv') {
           res

@@ -3,12 +3,11 @@ import { SEVERITIES } from '../../detections/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import { defineRoute } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
-import { IdentityError } from '../../platform/identity/index.ts';
-import type { Principal } from '../../platform/identity/index.ts';
 import { slaClocks, WARNING_RATIO } from '../sla/sla.ts';
 import type { SlaPolicy } from '../sla/sla.ts';
 import type { SlaStore } from '../sla/sla-store.ts';
 import type { TriageService } from '../triage/triage-service.ts';
+import { callerOf, isoOrNull as iso } from './request-parts.ts';
 
 const policyView = z.object({
   severity: z.enum(SEVERITIES),
@@ -37,11 +36,6 @@ const minutes = z
   .max(525_600)
   .refine((m) => Number.isInteger(m * 60), 'whole seconds');
 
-function tenantOf(principal: Principal | undefined): string {
-  if (!principal) throw new IdentityError('IDENTITY_UNAUTHENTICATED', 'no principal');
-  return principal.tenantId;
-}
-
 /**
  * SLA over HTTP: the tenant's policies (`GET /sla/policies`, `PUT /sla/policies/:severity`,
  * `sla:write`, audited) and an alert's clocks (`GET /alerts/:id/sla`).
@@ -67,7 +61,7 @@ export function slaRoutes(deps: {
         },
       },
       handler: async ({ principal }) => {
-        const policies = await deps.sla.policies(tenantOf(principal));
+        const policies = await deps.sla.policies(callerOf(principal).tenantId);
         return { policies: SEVERITIES.map((s) => toPolicyView(policies[s])) };
       },
     }),
@@ -98,7 +92,7 @@ export function slaRoutes(deps: {
           acknowledgeSeconds: Math.round(body.acknowledgeMinutes * 60),
           resolveSeconds: Math.round(body.resolveMinutes * 60),
         };
-        await deps.sla.setPolicy(tenantOf(principal), policy, deps.clock.now());
+        await deps.sla.setPolicy(callerOf(principal).tenantId, policy, deps.clock.now());
         annotate({
           acknowledgeMinutes: body.acknowledgeMinutes,
           resolveMinutes: body.resolveMinutes,
@@ -121,10 +115,9 @@ export function slaRoutes(deps: {
         404: { description: 'No such alert in the caller’s tenant' },
       },
       handler: async ({ principal, params }) => {
-        const tenantId = tenantOf(principal);
+        const tenantId = callerOf(principal).tenantId;
         const record = await deps.triage.get(tenantId, params.id);
         const policies = await deps.sla.policies(tenantId);
-        const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
         return {
           severity: record.severity,
           clocks: slaClocks(record, policies[record.severity], deps.clock.now()).map((c) => ({

@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { defineRoute } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
-import { IdentityError } from '../../platform/identity/index.ts';
-import type { Principal } from '../../platform/identity/index.ts';
 import { SoarError } from '../errors.ts';
-import { ALERT_ORIGINS, ASSIGNEE_KINDS, RESOLUTIONS } from '../triage/triage.ts';
-import type { Actor, TriageAction, TriageRecord } from '../triage/triage.ts';
+import { ALERT_ORIGINS, RESOLUTIONS } from '../triage/triage.ts';
+import type { TriageRecord } from '../triage/triage.ts';
 import type { ActivityEntry } from '../triage/triage-store.ts';
 import { MAX_BULK_ALERTS, MAX_COMMENT_LENGTH } from '../triage/triage-service.ts';
 import type { TriageResult, TriageService } from '../triage/triage-service.ts';
+import { assigneeInput, assigneeView, callerOf, isoOrNull as iso } from './request-parts.ts';
 
 const alertId = z.string().min(1).max(64);
-const team = z.string().trim().min(1).max(128);
 
 /** The actions, as request bodies (`{ "action": "resolve", "resolution": "benign" }`). */
 const actionShapes = [
@@ -20,18 +18,7 @@ const actionShapes = [
   z.object({ action: z.literal('resolve'), resolution: z.enum(RESOLUTIONS) }).strict(),
   z.object({ action: z.literal('reopen') }).strict(),
   z.object({ action: z.literal('merge'), into: alertId }).strict(),
-  z
-    .object({
-      action: z.literal('assign'),
-      assignee: z
-        .object({
-          kind: z.enum(ASSIGNEE_KINDS),
-          id: z.string().min(1).max(256),
-          team: team.optional(),
-        })
-        .strict(),
-    })
-    .strict(),
+  z.object({ action: z.literal('assign'), assignee: assigneeInput }).strict(),
   z.object({ action: z.literal('unassign') }).strict(),
   z.object({ action: z.literal('contain') }).strict(),
   z.object({ action: z.literal('classify'), origin: z.enum(ALERT_ORIGINS) }).strict(),
@@ -50,9 +37,7 @@ const triageView = z.object({
   alertId: z.string(),
   state: z.string(),
   resolution: z.enum(RESOLUTIONS).nullable(),
-  assignee: z
-    .object({ kind: z.enum(ASSIGNEE_KINDS), id: z.string(), team: z.string().nullable() })
-    .nullable(),
+  assignee: assigneeView,
   origin: z.enum(ALERT_ORIGINS),
   mergedInto: z.string().nullable(),
   severity: z.string(),
@@ -68,8 +53,6 @@ const triageView = z.object({
   pausedSeconds: z.number().describe('paused time before the current pause'),
   updatedAt: z.string(),
 });
-
-const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
 
 function toTriageView(r: TriageRecord): z.infer<typeof triageView> {
   return {
@@ -129,13 +112,6 @@ function toResultView(r: TriageResult): z.infer<typeof resultView> {
     : { alertId: r.alertId, status: r.status, triage: toTriageView(r.triage) };
 }
 
-function principalOf(principal: Principal | undefined): Principal {
-  if (!principal) throw new IdentityError('IDENTITY_UNAUTHENTICATED', 'no principal');
-  return principal;
-}
-
-const actorOf = (p: Principal): Actor => ({ kind: p.kind, id: p.id });
-
 const pageQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -172,9 +148,9 @@ export function triageRoutes(service: TriageService): AnyRoute[] {
         },
       },
       handler: async ({ principal, body, annotate }) => {
-        const who = principalOf(principal);
+        const who = callerOf(principal);
         const { ids, ...action } = body as z.infer<typeof actionBody> & { ids: string[] };
-        const results = await service.act(who.tenantId, ids, action as TriageAction, actorOf(who));
+        const results = await service.act(who.tenantId, ids, action, who.actor);
         annotate({
           action: action.action,
           alerts: results.map((r) =>
@@ -210,15 +186,10 @@ export function triageRoutes(service: TriageService): AnyRoute[] {
         409: { description: 'The alert’s state refuses the action' },
       },
       handler: async ({ principal, params: p, body, annotate }) => {
-        const who = principalOf(principal);
+        const who = callerOf(principal);
         // Named before acting, so a refused action's record says what was tried.
         annotate({ action: body.action });
-        const [result] = await service.act(
-          who.tenantId,
-          [p.id],
-          body as TriageAction,
-          actorOf(who),
-        );
+        const [result] = await service.act(who.tenantId, [p.id], body, who.actor);
         if (!result || result.status === 'failed')
           throw new SoarError(
             result?.error.code ?? 'SOAR_ALERT_NOT_FOUND',
@@ -244,7 +215,7 @@ export function triageRoutes(service: TriageService): AnyRoute[] {
         404: { description: 'No such alert in the caller’s tenant' },
       },
       handler: async ({ principal, params: p }) =>
-        toTriageView(await service.get(principalOf(principal).tenantId, p.id)),
+        toTriageView(await service.get(callerOf(principal).tenantId, p.id)),
     }),
     defineRoute({
       method: 'post',
@@ -264,8 +235,8 @@ export function triageRoutes(service: TriageService): AnyRoute[] {
         404: { description: 'No such alert in the caller’s tenant' },
       },
       handler: async ({ principal, params: p, body }) => {
-        const who = principalOf(principal);
-        return toActivityView(await service.comment(who.tenantId, p.id, body.text, actorOf(who)));
+        const who = callerOf(principal);
+        return toActivityView(await service.comment(who.tenantId, p.id, body.text, who.actor));
       },
     }),
     ...(['comments', 'activity'] as const).map((part) =>
@@ -288,7 +259,7 @@ export function triageRoutes(service: TriageService): AnyRoute[] {
           404: { description: 'No such alert in the caller’s tenant' },
         },
         handler: async ({ principal, params: p, query }) => {
-          const page = await service.activity(principalOf(principal).tenantId, p.id, {
+          const page = await service.activity(callerOf(principal).tenantId, p.id, {
             limit: query.limit,
             ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
             ...(part === 'comments' ? { kinds: ['comment'] } : {}),

@@ -83,14 +83,12 @@ export function createTriageService(deps: TriageServiceDeps): TriageService {
       if (alert) untracked.push(initialTriage(alert));
     }
     if (untracked.length > 0) {
-      await triage.insert(untracked);
-      for (const record of (
-        await triage.load(
-          tenantId,
-          untracked.map((r) => r.alertId),
-        )
-      ).values())
-        found.set(record.alertId, record);
+      for (const record of await triage.insert(untracked)) found.set(record.alertId, record);
+      // Another writer started tracking some first: read theirs.
+      const raced = untracked.filter((r) => !found.has(r.alertId)).map((r) => r.alertId);
+      if (raced.length > 0)
+        for (const record of (await triage.load(tenantId, raced)).values())
+          found.set(record.alertId, record);
     }
     return found;
   };

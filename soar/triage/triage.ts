@@ -27,7 +27,7 @@ export interface Assignee {
 export interface AssigneeInput {
   readonly kind: Assignee['kind'];
   readonly id: string;
-  readonly team?: string | null;
+  readonly team?: string | null | undefined;
 }
 
 export function toAssignee(input: AssigneeInput): Assignee {

@@ -15,6 +15,8 @@ export const PlatformError = defineErrors('PlatformError', {
   REQUEST_INVALID: 'invalid',
   RATE_LIMITED: 'overloaded',
   REQUEST_UNSUPPORTED_MEDIA: 'unsupported',
+  QUEUE_INVALID: 'invalid',
+  QUEUE_CLOSED: 'unavailable',
 });
 export type PlatformError = InstanceType<typeof PlatformError>;
 export type PlatformErrorCode = PlatformError['code'];

@@ -12,6 +12,13 @@ export const SoarError = defineErrors('SoarError', {
   SOAR_ALERT_IN_CASE: 'conflict',
   /** A request that cannot be used as given (the message names the field). */
   SOAR_INVALID_REQUEST: 'invalid',
+  /** A playbook document that fails its schema or checks (file, line and field in the message). */
+  SOAR_PLAYBOOK_INVALID: 'invalid',
+  /** No such playbook (or run, or approval) in the caller's tenant. */
+  SOAR_PLAYBOOK_NOT_FOUND: 'not_found',
+  SOAR_RUN_NOT_FOUND: 'not_found',
+  /** The run or step is not in a state that allows the request (approving a decided step). */
+  SOAR_RUN_CONFLICT: 'conflict',
 });
 export type SoarError = InstanceType<typeof SoarError>;
 export type SoarErrorCode = SoarError['code'];

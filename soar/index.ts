@@ -51,3 +51,25 @@ export type { AlertKey, KeyKind } from './cases/alert-keys.ts';
 export { createCaseGrouping } from './cases/case-grouping.ts';
 export type { CaseGrouping, GroupingRule, Pivot } from './cases/case-grouping.ts';
 export { groupingRoutes } from './http/grouping-routes.ts';
+export { playbookSchema, playbookJsonSchema, durationMs } from './playbooks/playbook-schema.ts';
+export type {
+  PlaybookDefinition,
+  StepDefinition,
+  AlertTrigger,
+} from './playbooks/playbook-schema.ts';
+export { parsePlaybook, checkPlaybook } from './playbooks/playbook-document.ts';
+export type { PlaybookSource } from './playbooks/playbook-document.ts';
+export {
+  compileExpression,
+  renderTemplates,
+  isTruthy,
+  ExpressionError,
+} from './playbooks/expressions.ts';
+export type { Expression } from './playbooks/expressions.ts';
+export { CONTROL_ACTIONS, isControlAction } from './playbooks/actions/action.ts';
+export type {
+  ActionCatalog,
+  ActionContext,
+  ActionDefinition,
+  ControlAction,
+} from './playbooks/actions/action.ts';

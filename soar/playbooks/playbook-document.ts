@@ -1,0 +1,185 @@
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+import { parseYamlDocument } from '../../platform/documents/index.ts';
+import type { DocumentProblem, TextPosition } from '../../platform/documents/index.ts';
+import { formatPath } from '../../platform/documents/index.ts';
+import { SoarError } from '../errors.ts';
+import type { ActionCatalog } from './actions/action.ts';
+import { isControlAction } from './actions/action.ts';
+import { CONTROL_INPUTS } from './actions/control-actions.ts';
+import { ExpressionError, compileExpression, templatesIn } from './expressions.ts';
+import { playbookSchema } from './playbook-schema.ts';
+import type { PlaybookDefinition } from './playbook-schema.ts';
+import { graphProblems } from './step-graph.ts';
+
+/** A playbook document's name (for messages: a file name or `request body`) and text. */
+export interface PlaybookSource {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Parses and validates a playbook (YAML or JSON): the schema, then the step graph, the actions and
+ * their inputs, every expression and the cron. Throws `SOAR_PLAYBOOK_INVALID` whose message names
+ * the file, line, column and field of the first problem and whose `issues` list every problem.
+ */
+export function parsePlaybook(source: PlaybookSource, catalog: ActionCatalog): PlaybookDefinition {
+  const result = parseYamlDocument(source.text, playbookSchema);
+  if (!result.ok) throw invalidPlaybook(source.name, result.problems);
+  const problems = semanticProblems(result.data, catalog).map(({ path, message }) => {
+    const { line, column }: TextPosition = result.locate(path);
+    return { line, column, field: formatPath(path), message };
+  });
+  if (problems.length > 0) throw invalidPlaybook(source.name, problems);
+  return result.data;
+}
+
+/** Checks a playbook already shaped by the schema (a CACAO import, say) the same way. */
+export function checkPlaybook(
+  playbook: PlaybookDefinition,
+  name: string,
+  catalog: ActionCatalog,
+): void {
+  const problems = semanticProblems(playbook, catalog).map(({ path, message }) => ({
+    line: 0,
+    column: 0,
+    field: formatPath(path),
+    message,
+  }));
+  if (problems.length > 0) throw invalidPlaybook(name, problems);
+}
+
+export function invalidPlaybook(file: string, problems: readonly DocumentProblem[]): SoarError {
+  const where = (problem: DocumentProblem): string =>
+    problem.line > 0 ? `${file}:${String(problem.line)}:${String(problem.column)}` : file;
+  const [first] = problems;
+  const head =
+    first === undefined
+      ? `${file}: invalid playbook`
+      : `${where(first)}:${first.field === '' ? '' : ` ${first.field}:`} ${first.message}`;
+  const more = problems.length > 1 ? ` (and ${String(problems.length - 1)} more)` : '';
+  return new SoarError('SOAR_PLAYBOOK_INVALID', head + more, {
+    details: { file },
+    issues: problems.map((problem) => ({
+      path: `${where(problem)} ${problem.field}`.trim(),
+      message: problem.message,
+    })),
+  });
+}
+
+interface Problem {
+  readonly path: PropertyKey[];
+  readonly message: string;
+}
+
+function semanticProblems(playbook: PlaybookDefinition, catalog: ActionCatalog): Problem[] {
+  const problems: Problem[] = graphProblems(playbook.steps).map(({ index, field, message }) => ({
+    path: ['steps', index, field],
+    message,
+  }));
+  const expression = (path: PropertyKey[], source: string | undefined): void => {
+    if (source === undefined) return;
+    try {
+      compileExpression(source);
+    } catch (err) {
+      const at =
+        err instanceof ExpressionError && err.position !== undefined
+          ? ` at ${String(err.position)}`
+          : '';
+      problems.push({ path, message: `expression${at}: ${(err as Error).message}` });
+    }
+  };
+  expression(['trigger', 'alert', 'where'], playbook.trigger.alert?.where);
+  const cron = playbook.trigger.schedule?.cron;
+  if (cron !== undefined) {
+    try {
+      if (cron.trim().split(/\s+/).length !== 5) throw new Error('five fields are expected');
+      CronExpressionParser.parse(cron, { tz: 'UTC' });
+    } catch (err) {
+      problems.push({
+        path: ['trigger', 'schedule', 'cron'],
+        message: `not a cron expression: ${(err as Error).message}`,
+      });
+    }
+  }
+  const upstream = ancestors(playbook.steps);
+  playbook.steps.forEach((step, index) => {
+    expression(['steps', index, 'if'], step.if);
+    expression(['steps', index, 'for_each'], step.for_each);
+    for (const template of templatesIn(step.with)) {
+      const path = ['steps', index, 'with', ...template.path];
+      expression(path, template.source);
+      for (const [, ref] of template.source.matchAll(/\bsteps\.([a-z][a-z0-9_]*)/g)) {
+        if (ref !== undefined && !(upstream.get(step.id)?.has(ref) ?? false))
+          problems.push({
+            path,
+            message: `reads steps.${ref}, which is not among the steps it needs (directly or not)`,
+          });
+      }
+    }
+    const schema = isControlAction(step.action)
+      ? CONTROL_INPUTS[step.action]
+      : catalog.get(step.action)?.input;
+    if (schema === undefined) {
+      problems.push({ path: ['steps', index, 'action'], message: `unknown action ${step.action}` });
+      return;
+    }
+    problems.push(...inputProblems(schema, step.with, ['steps', index, 'with']));
+  });
+  return problems;
+}
+
+/**
+ * Unknown and missing input keys, and values of the wrong type where they are written out (a
+ * value holding a template is checked when the step runs, once rendered).
+ */
+function inputProblems(
+  schema: z.ZodType,
+  given: Readonly<Record<string, unknown>>,
+  path: PropertyKey[],
+): Problem[] {
+  const problems: Problem[] = [];
+  if (schema instanceof z.ZodObject) {
+    const shape = schema.shape as Record<string, z.ZodType>;
+    for (const key of Object.keys(given))
+      if (!(key in shape))
+        problems.push({
+          path: [...path, key],
+          message: `unknown input ${key} (inputs: ${Object.keys(shape).join(', ')})`,
+        });
+    for (const [key, field] of Object.entries(shape))
+      if (!(key in given) && !field.safeParse(undefined).success)
+        problems.push({ path, message: `missing input ${key}` });
+  }
+  const parsed = schema.safeParse(given);
+  if (parsed.success) return problems;
+  for (const issue of parsed.error.issues) {
+    const [key] = issue.path;
+    if (issue.code === 'unrecognized_keys' || typeof key !== 'string' || !(key in given)) continue;
+    if (templatesIn(given[key]).length > 0) continue;
+    problems.push({ path: [...path, ...issue.path], message: issue.message });
+  }
+  return problems;
+}
+
+/** Every step's direct and indirect needs. */
+function ancestors(steps: PlaybookDefinition['steps']): Map<string, Set<string>> {
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  const memo = new Map<string, Set<string>>();
+  const of = (id: string, trail: Set<string>): Set<string> => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const found = new Set<string>();
+    if (trail.has(id)) return found;
+    trail.add(id);
+    for (const need of byId.get(id)?.needs ?? []) {
+      found.add(need);
+      for (const further of of(need, trail)) found.add(further);
+    }
+    trail.delete(id);
+    memo.set(id, found);
+    return found;
+  };
+  for (const step of steps) of(step.id, new Set());
+  return memo;
+}

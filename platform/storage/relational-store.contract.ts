@@ -215,6 +215,31 @@ export function describeRelationalStoreContract(
       expect(undone).toEqual(['second', 'first']);
     });
 
+    it('runs commit hooks after the outermost unit of work commits, and never on rollback', async () => {
+      const done: string[] = [];
+      store.onCommit(() => done.push('outside runs at once'));
+      await store.unitOfWork(async () => {
+        await store.execute(sql`INSERT INTO items (id) VALUES (${'uowc-kept'})`);
+        await store.unitOfWork(() => {
+          store.onCommit(() => {
+            done.push('nested');
+            throw new Error('a failing follow-up does not fail the commit');
+          });
+          return Promise.resolve();
+        });
+        store.onCommit(() => done.push('outer'));
+        expect(done).toEqual(['outside runs at once']);
+      });
+      await expect(
+        store.unitOfWork(async () => {
+          store.onCommit(() => done.push('lost'));
+          await store.execute(sql`INSERT INTO items (id) VALUES (${'uowc-lost'})`);
+          throw new Error('audit append failed');
+        }),
+      ).rejects.toThrow('audit append failed');
+      expect(done).toEqual(['outside runs at once', 'nested', 'outer']);
+    });
+
     it('rolls back a failed transaction inside a unit of work to its savepoint only', async () => {
       await store.unitOfWork(async () => {
         await store.execute(sql`INSERT INTO items (id) VALUES (${'uows-keep'})`);

@@ -59,6 +59,12 @@ export interface RelationalStore extends SqlExecutor {
    * unit of work commits does not run.
    */
   onRollback(undo: () => void): void;
+  /**
+   * Runs `then` once the unit of work (or transaction) this call runs in has committed, outside
+   * it; at once when called outside one. Not run when it rolls back. For work handed to systems
+   * outside the database (enqueueing on Redis) that must not see uncommitted state.
+   */
+  onCommit(then: () => void): void;
   /** Applies pending migrations in order, atomically, holding a lock against other processes. */
   migrate(migrations: readonly Migration[]): Promise<MigrationReport>;
   health(): Promise<StoreHealth>;

@@ -10,6 +10,8 @@ interface Scope {
   readonly ambient: SqlExecutor | undefined;
   /** Run if the transaction rolls back (after the rollback), newest first. */
   readonly rollbacks: (() => void)[];
+  /** Run once the transaction has committed, oldest first. */
+  readonly commits: (() => void)[];
 }
 
 const current = new AsyncLocalStorage<Scope>();
@@ -24,9 +26,18 @@ export async function runInTransactionScope<T>(
   fn: () => Promise<T>,
   ambient?: SqlExecutor,
 ): Promise<T> {
-  const scope: Scope = { owner, active: true, ambient, rollbacks: [] };
+  const scope: Scope = { owner, active: true, ambient, rollbacks: [], commits: [] };
   try {
-    return await current.run(scope, fn);
+    const result = await current.run(scope, fn);
+    scope.active = false;
+    for (const then of scope.commits) {
+      try {
+        then();
+      } catch {
+        // A follow-up must not turn a committed transaction into an error for its caller.
+      }
+    }
+    return result;
   } catch (err) {
     scope.active = false;
     // Undo in-memory effects of work the rollback discarded; one failing undo stops no other.
@@ -51,6 +62,17 @@ export async function runInTransactionScope<T>(
 export function onRollback(owner: object, undo: () => void): void {
   const scope = current.getStore();
   if (scope?.active === true && scope.owner === owner) scope.rollbacks.push(undo);
+}
+
+/**
+ * Registers `then` to run after the transaction of `owner` this call runs in commits (to hand
+ * work to something outside the database, such as a Redis queue, only once it is durable).
+ * Outside a transaction it runs at once. It does not run if the transaction rolls back.
+ */
+export function onCommit(owner: object, then: () => void): void {
+  const scope = current.getStore();
+  if (scope?.active === true && scope.owner === owner) scope.commits.push(then);
+  else then();
 }
 
 /** The transaction of the unit of work of `owner` this call runs in, if any. */

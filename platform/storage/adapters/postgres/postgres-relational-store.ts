@@ -17,6 +17,7 @@ import {
   ambientExecutor,
   assertOutsideTransaction,
   outsideUnitOfWork,
+  onCommit,
   onRollback,
   runInTransactionScope,
 } from '../../transaction-scope.ts';
@@ -199,6 +200,9 @@ export function createPostgresRelationalStore(
       return ambient === undefined ? transaction(fn) : ambient.transaction(fn);
     },
     onRollback: (undo) => onRollback(owner, undo),
+    onCommit: (then) => {
+      onCommit(owner, then);
+    },
     unitOfWork: (fn) =>
       ambientExecutor(owner) === undefined ? transaction(fn, undefined, true) : fn(),
     migrate: (migrations: readonly Migration[]): Promise<MigrationReport> =>

@@ -21,6 +21,7 @@ import {
   assertOutsideTransaction,
   createMutex,
   outsideUnitOfWork,
+  onCommit,
   onRollback,
   runInTransactionScope,
 } from '../../transaction-scope.ts';
@@ -159,6 +160,9 @@ export function createSqliteRelationalStore(
       return ambient === undefined ? topLevelTransaction(fn) : ambient.transaction(fn);
     },
     onRollback: (undo) => onRollback(owner, undo),
+    onCommit: (then) => {
+      onCommit(owner, then);
+    },
     unitOfWork: (fn) =>
       ambientExecutor(owner) === undefined ? topLevelTransaction(fn, direct) : fn(),
     migrate: (migrations: readonly Migration[]): Promise<MigrationReport> =>

@@ -73,3 +73,22 @@ export type {
   ActionDefinition,
   ControlAction,
 } from './playbooks/actions/action.ts';
+export { createPlaybookRunner, laneOf } from './playbooks/playbook-runner.ts';
+export type {
+  Decision,
+  PlaybookRunner,
+  PlaybookRunnerDeps,
+  StartOptions,
+} from './playbooks/playbook-runner.ts';
+export type {
+  ApprovalState,
+  PlaybookRecord,
+  RunRecord,
+  RunStatus,
+  RunStore,
+  RunTrigger,
+  StepRecord,
+} from './playbooks/run-store.ts';
+export { createRelationalRunStore } from './adapters/relational/relational-run-store.ts';
+export { httpActions, DEFAULT_ENDPOINTS } from './playbooks/actions/http-actions.ts';
+export type { IntegrationEndpoints } from './playbooks/actions/http-actions.ts';

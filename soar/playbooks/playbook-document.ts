@@ -9,6 +9,7 @@ import { isControlAction } from './actions/action.ts';
 import { CONTROL_INPUTS } from './actions/control-actions.ts';
 import { ExpressionError, compileExpression, templatesIn } from './expressions.ts';
 import { playbookSchema } from './playbook-schema.ts';
+import { isSecretReference } from './run-context.ts';
 import type { PlaybookDefinition } from './playbook-schema.ts';
 import { graphProblems } from './step-graph.ts';
 
@@ -156,10 +157,19 @@ function inputProblems(
   for (const issue of parsed.error.issues) {
     const [key] = issue.path;
     if (issue.code === 'unrecognized_keys' || typeof key !== 'string' || !(key in given)) continue;
-    if (templatesIn(given[key]).length > 0) continue;
+    if (templatesIn(given[key]).length > 0 || holdsSecretReference(given[key])) continue;
     problems.push({ path: [...path, ...issue.path], message: issue.message });
   }
   return problems;
+}
+
+/** A value that is, or holds, a `{ secret: path }` reference (its value is known at run time only). */
+function holdsSecretReference(value: unknown): boolean {
+  if (isSecretReference(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSecretReference);
+  if (typeof value === 'object' && value !== null)
+    return Object.values(value).some(holdsSecretReference);
+  return false;
 }
 
 /** Every step's direct and indirect needs. */

@@ -171,4 +171,53 @@ export const soarMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    module: 'soar',
+    id: '0005',
+    name: 'playbooks, runs and run steps',
+    up: `
+      CREATE TABLE soar_playbooks (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id, version)
+      );
+      CREATE TABLE soar_playbook_runs (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        playbook_id TEXT NOT NULL,
+        playbook_version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        trigger_key TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        context TEXT NOT NULL,
+        dry_run INTEGER NOT NULL DEFAULT 0,
+        started_at BIGINT NOT NULL,
+        ended_at BIGINT,
+        error TEXT,
+        UNIQUE (tenant_id, playbook_id, trigger_key)
+      );
+      CREATE INDEX soar_playbook_runs_status ON soar_playbook_runs (status, id);
+      CREATE INDEX soar_playbook_runs_playbook ON soar_playbook_runs (tenant_id, playbook_id, id);
+      CREATE TABLE soar_run_steps (
+        run_id TEXT NOT NULL REFERENCES soar_playbook_runs (id),
+        step_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        input TEXT,
+        output TEXT,
+        error TEXT,
+        queued_at BIGINT,
+        started_at BIGINT,
+        ended_at BIGINT,
+        approval TEXT,
+        PRIMARY KEY (run_id, step_id)
+      );
+    `,
+  },
 ];

@@ -57,7 +57,7 @@ export type {
   StepDefinition,
   AlertTrigger,
 } from './playbooks/playbook-schema.ts';
-export { parsePlaybook, checkPlaybook } from './playbooks/playbook-document.ts';
+export { parsePlaybook } from './playbooks/playbook-document.ts';
 export type { PlaybookSource } from './playbooks/playbook-document.ts';
 export {
   compileExpression,

@@ -48,13 +48,28 @@ export function unwrap(source: string): string {
   return whole === null ? source : (whole[1] ?? '');
 }
 
-/** Compiles a JSONata expression (a `${{ }}` wrapper is allowed); throws `ExpressionError`. */
+const compiled = new Map<string, Expression>();
+const COMPILED_LIMIT = 2_000;
+
+/**
+ * Compiles a JSONata expression (a `${{ }}` wrapper is allowed); throws `ExpressionError`. Every
+ * step of every run evaluates the same few sources, so compiled expressions are kept (bounded).
+ */
 export function compileExpression(source: string): Expression {
+  const known = compiled.get(source);
+  if (known !== undefined) return known;
+  const expression = compileUncached(source);
+  if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+  compiled.set(source, expression);
+  return expression;
+}
+
+function compileUncached(source: string): Expression {
   const text = unwrap(source).trim();
   if (text === '') throw new ExpressionError('empty expression', 0);
-  let compiled: jsonata.Expression;
+  let parsed: jsonata.Expression;
   try {
-    compiled = jsonata(text, GUARDRAILS);
+    parsed = jsonata(text, GUARDRAILS);
   } catch (err) {
     const { message, position } = describe(err);
     throw new ExpressionError(message, position, { cause: err });
@@ -63,7 +78,7 @@ export function compileExpression(source: string): Expression {
     source,
     async evaluate(context) {
       try {
-        const value: unknown = await compiled.evaluate(context, context);
+        const value: unknown = await parsed.evaluate(context, context);
         return normalise(value);
       } catch (err) {
         const { message, position } = describe(err);
@@ -112,20 +127,19 @@ export function templatesIn(
 export async function renderTemplates(
   value: unknown,
   context: Readonly<Record<string, unknown>>,
-  compile: (source: string) => Expression = compileExpression,
 ): Promise<unknown> {
   if (typeof value === 'string') {
     if (!value.includes('${{')) return value;
     const whole = WHOLE.exec(value);
     if (whole !== null && !(whole[1] ?? '').includes('}}')) {
-      const result = await compile(whole[1] ?? '').evaluate(context);
+      const result = await compileExpression(whole[1] ?? '').evaluate(context);
       return result === undefined ? null : result;
     }
     let out = '';
     let last = 0;
     for (const match of value.matchAll(TEMPLATE)) {
       out += value.slice(last, match.index);
-      const result = await compile(match[1] ?? '').evaluate(context);
+      const result = await compileExpression(match[1] ?? '').evaluate(context);
       out +=
         result === undefined || result === null
           ? ''
@@ -138,13 +152,13 @@ export async function renderTemplates(
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) out.push(await renderTemplates(item, context, compile));
+    for (const item of value) out.push(await renderTemplates(item, context));
     return out;
   }
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value))
-      out[key] = await renderTemplates(item, context, compile);
+      out[key] = await renderTemplates(item, context);
     return out;
   }
   return value;

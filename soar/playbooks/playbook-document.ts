@@ -35,24 +35,9 @@ export function parsePlaybook(source: PlaybookSource, catalog: ActionCatalog): P
   return result.data;
 }
 
-/** Checks a playbook already shaped by the schema (a CACAO import, say) the same way. */
-export function checkPlaybook(
-  playbook: PlaybookDefinition,
-  name: string,
-  catalog: ActionCatalog,
-): void {
-  const problems = semanticProblems(playbook, catalog).map(({ path, message }) => ({
-    line: 0,
-    column: 0,
-    field: formatPath(path),
-    message,
-  }));
-  if (problems.length > 0) throw invalidPlaybook(name, problems);
-}
-
-export function invalidPlaybook(file: string, problems: readonly DocumentProblem[]): SoarError {
+function invalidPlaybook(file: string, problems: readonly DocumentProblem[]): SoarError {
   const where = (problem: DocumentProblem): string =>
-    problem.line > 0 ? `${file}:${String(problem.line)}:${String(problem.column)}` : file;
+    `${file}:${String(problem.line)}:${String(problem.column)}`;
   const [first] = problems;
   const head =
     first === undefined

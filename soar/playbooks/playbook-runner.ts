@@ -252,9 +252,8 @@ export function createPlaybookRunner(deps: PlaybookRunnerDeps): PlaybookRunner {
     }));
     const started = await runs.insertRun(run, steps);
     if (!started) {
-      const existing = await runs.runs(tenantId, { playbookId: record.id }, { limit: 200 });
-      const same = existing.items.find((item) => item.trigger.key === trigger.key);
-      return { run: same ?? run, started: false };
+      const existing = await runs.runByTrigger(tenantId, record.id, trigger.key);
+      return { run: existing ?? run, started: false };
     }
     definitions.set(`${tenantId}/${record.id}@${String(record.version)}`, record.definition);
     await advance(run);

@@ -73,6 +73,8 @@ export interface RunStore {
   /** Inserts a run and its steps; false (and nothing written) when its trigger key was used. */
   insertRun(run: RunRecord, steps: readonly StepRecord[]): Promise<boolean>;
   run(tenantId: string | null, id: string): Promise<RunRecord | undefined>;
+  /** The run a trigger key started for a playbook, if any. */
+  runByTrigger(tenantId: string, playbookId: string, key: string): Promise<RunRecord | undefined>;
   runs(
     tenantId: string,
     filter: { readonly playbookId?: string; readonly status?: RunStatus },

@@ -172,6 +172,13 @@ export function createRelationalRunStore(store: RelationalStore): RunStore {
       return row === undefined ? undefined : toRun(row);
     },
 
+    async runByTrigger(tenantId, playbookId, key) {
+      const row = await store.queryOne<RunRow>(sql`
+        SELECT * FROM soar_playbook_runs
+         WHERE tenant_id = ${tenantId} AND playbook_id = ${playbookId} AND trigger_key = ${key}`);
+      return row === undefined ? undefined : toRun(row);
+    },
+
     async runs(tenantId, filter, page) {
       const conditions: SqlFragment[] = [sql`tenant_id = ${tenantId}`];
       if (filter.playbookId !== undefined) conditions.push(sql`playbook_id = ${filter.playbookId}`);

@@ -74,6 +74,7 @@ export function createRelationalJobQueue(options: RelationalJobQueueOptions): Jo
     readonly #running = new Set<Promise<void>>();
     #concurrency: number;
     #closed = false;
+    #abandoned = false;
     #polling = false;
     #again = false;
     #timer: NodeJS.Timeout | undefined;
@@ -177,7 +178,8 @@ export function createRelationalJobQueue(options: RelationalJobQueueOptions): Jo
       } catch (err) {
         failure = err instanceof Error ? err.message : String(err);
       }
-      if (this.#closed && this.#abandoned) return;
+      // An abandoned worker acts as a dead one: its lease lapses and the job is delivered again.
+      if (this.#abandoned) return;
       try {
         if (failure === undefined) {
           await store.execute(sql`
@@ -203,8 +205,6 @@ export function createRelationalJobQueue(options: RelationalJobQueueOptions): Jo
                lease_owner = NULL, lease_until = NULL
          WHERE queue = ${row.queue} AND id = ${row.id} AND lease_owner = ${this.#owner}`);
     }
-
-    #abandoned = false;
 
     async #renew(): Promise<void> {
       if (this.#running.size === 0) return;

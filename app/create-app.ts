@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import { createServer as createPlainServer } from 'node:http';
@@ -44,6 +45,13 @@ import {
   createRedisRateLimitStore,
 } from '../platform/rate-limit/index.ts';
 import type { Metrics } from '../platform/metrics/index.ts';
+import { createOutboundHttp } from '../platform/outbound/index.ts';
+import {
+  createBullmqJobQueue,
+  createRelationalJobQueue,
+  queueMigrations,
+} from '../platform/queue/index.ts';
+import type { JobQueue } from '../platform/queue/index.ts';
 import { createSecretScanner } from '../platform/redaction/index.ts';
 import type { RelationalStore } from '../platform/storage/index.ts';
 import {
@@ -62,6 +70,18 @@ import {
 import type { AlertStore, DetectionService, StreamingDetections } from '../detections/index.ts';
 import {
   caseRoutes,
+  createIntegrationThrottle,
+  createPlaybookRunner,
+  createPlaybookService,
+  createRelationalCommandStore,
+  createRelationalRunStore,
+  httpActions,
+  loadThreatIntel,
+  parseConcurrency,
+  parseRateLimits,
+  platformActions,
+  playbookRoutes,
+  SoarError,
   createCaseGrouping,
   createCaseService,
   createRelationalCaseStore,
@@ -81,7 +101,10 @@ import type {
   CaseGrouping,
   CaseService,
   MeasureGauges,
+  PlaybookRunner,
+  PlaybookService,
   SlaMonitor,
+  ThreatIntel,
   TriageService,
 } from '../soar/index.ts';
 import {
@@ -137,6 +160,12 @@ export interface App {
   readonly cases: CaseService;
   /** Case grouping rules and pivots on alert keys. */
   readonly grouping: CaseGrouping;
+  /** Playbook runs: every step a durable job on `queue`. */
+  readonly playbooks: PlaybookRunner;
+  /** Playbooks as the API serves them: upload, start, follow, approve, commands. */
+  readonly playbookService: PlaybookService;
+  /** The step queues (embedded jobs table, or BullMQ on Redis). */
+  readonly queue: JobQueue;
   /** Detection on the ingest path (absent with `detections.streaming: false`). */
   readonly streaming: StreamingDetections | undefined;
   readonly tokens: ApiTokens;
@@ -183,6 +212,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...alertMigrations,
       ...ruleStateMigrations,
       ...soarMigrations,
+      ...queueMigrations,
     ]);
   } catch (err) {
     await relational.close();
@@ -220,8 +250,119 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ids,
     metrics,
     logger,
-    // Escalation by playbook (paging the on-call) comes with playbooks; until then a breach is
-    // recorded, on the alert's timeline, logged and counted.
+    // A breach starts the playbooks with a matching `sla_breach` trigger (page the on-call).
+    escalate: async (event) => {
+      if (event.level !== 'breach') return;
+      const alert = await alerts.get(event.tenantId, event.alertId);
+      await playbooks.onSlaBreach(
+        {
+          tenantId: event.tenantId,
+          alertId: event.alertId,
+          clock: event.clock,
+          severity: event.severity,
+          dueAt: event.dueAt,
+        },
+        alert,
+      );
+    },
+  });
+  const rateLimitStore =
+    config.redis.url === undefined
+      ? createMemoryRateLimitStore({ clock })
+      : createRedisRateLimitStore({ url: config.redis.url, clock });
+  const queue = createStepQueue(config, relational, logger);
+  const runStore = createRelationalRunStore(relational);
+  const commandStore = createRelationalCommandStore(relational);
+  const outbound = createOutboundHttp({
+    allowHttp: config.playbooks.allowHttp,
+    allowPrivateNetworks: config.playbooks.allowPrivateNetworks,
+    allowedPorts: config.playbooks.allowedPorts,
+    userAgent: `claytom-secops/${VERSION} playbooks`,
+  });
+  const intel = openThreatIntel(config);
+  const readSecret = async (tenantId: string, ref: string): Promise<string> => {
+    // `path` (a secret holding one value, or a `value` key) or `path#key`.
+    const [path = '', key] = ref.split('#');
+    const { value } = await secretStore.get(tenantId, path);
+    const keys = Object.keys(value);
+    const chosen = key ?? (keys.length === 1 ? keys[0] : 'value');
+    const found = chosen === undefined ? undefined : value[chosen];
+    if (found === undefined)
+      throw new SoarError(
+        'SOAR_INVALID_REQUEST',
+        `secret ${path} has no key ${chosen ?? 'value'} (keys: ${keys.join(', ')})`,
+      );
+    return found;
+  };
+  const catalog = new Map(
+    [
+      ...httpActions(outbound, {
+        pagerduty: config.playbooks.pagerdutyUrl,
+        sendgrid: config.playbooks.sendgridUrl,
+        twilio: config.playbooks.twilioUrl,
+      }),
+      ...platformActions({
+        triage,
+        cases,
+        intel,
+        outbound,
+        readSecret,
+        containment: {
+          ...(config.playbooks.blockAddressUrl === undefined
+            ? {}
+            : {
+                blockAddress: {
+                  url: config.playbooks.blockAddressUrl,
+                  ...(config.playbooks.blockAddressTokenSecret === undefined
+                    ? {}
+                    : { tokenSecret: config.playbooks.blockAddressTokenSecret }),
+                },
+              }),
+          ...(config.playbooks.disableUserUrl === undefined
+            ? {}
+            : {
+                disableUser: {
+                  url: config.playbooks.disableUserUrl,
+                  ...(config.playbooks.disableUserTokenSecret === undefined
+                    ? {}
+                    : { tokenSecret: config.playbooks.disableUserTokenSecret }),
+                },
+              }),
+        },
+      }),
+    ].map((action) => [action.name, action]),
+  );
+  const playbooks: PlaybookRunner = createPlaybookRunner({
+    relational,
+    runs: runStore,
+    queue,
+    catalog,
+    clock,
+    ids,
+    readSecret,
+    redact: redactText,
+    concurrency: parseConcurrency(config.playbooks.concurrency),
+    throttle: createIntegrationThrottle(
+      rateLimitStore,
+      parseRateLimits(config.playbooks.rateLimits),
+    ),
+    onError: (err, where) => logger.error({ err, where }, 'playbook runner'),
+    approvalLink: (run, stepId) => playbookService.approvalLink(run, stepId),
+  });
+  let publicUrl = config.playbooks.publicUrl?.replace(/\/$/, '');
+  const playbookService = createPlaybookService({
+    relational,
+    runs: runStore,
+    commands: commandStore,
+    runner: playbooks,
+    catalog,
+    alerts,
+    clock,
+    ids,
+    linkKey: new Uint8Array(
+      hkdfSync('sha256', keys.tokenKeyEncryptionKey, 'claytom-secops', 'soar.approval-links', 32),
+    ),
+    publicUrl: () => publicUrl ?? `http://${config.server.host}:${String(config.server.port)}`,
   });
   const detections = await openDetections(config, relational, clock, logger).catch(
     async (err: unknown) => {
@@ -251,6 +392,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             track: async (opened) => {
               await triage.track(opened);
               await grouping.track(opened);
+              // Playbooks whose alert trigger matches start in the same transaction: their
+              // first steps are queued once it commits.
+              await playbooks.onAlertsOpened(opened);
             },
             refresh: (updated) => grouping.refresh(updated),
           },
@@ -318,10 +462,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     apiTokens: tokens,
     verifyAccessToken: identity.verifyAccessToken,
   });
-  const rateLimitStore =
-    config.redis.url === undefined
-      ? createMemoryRateLimitStore({ clock })
-      : createRedisRateLimitStore({ url: config.redis.url, clock });
   const windowMs = config.rateLimit.windowSeconds * 1000;
   const rateLimiter = createRateLimiter({
     store: rateLimitStore,
@@ -338,6 +478,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let upkeep: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
   let measuresTimer: NodeJS.Timeout | undefined;
+  let scheduler: NodeJS.Timeout | undefined;
+  let lastScheduled = clock.now();
   let stopping: Promise<void> | undefined;
   let publishAddress = `${config.server.host}:${String(config.server.port)}`;
 
@@ -368,6 +510,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.error({ err }, 'refreshing the response-measure gauges failed');
     }
   };
+  /** Starts scheduled playbooks now due, and applies lane sizes another process changed. */
+  const playbookUpkeep = async (): Promise<void> => {
+    try {
+      const now = clock.now();
+      await playbooks.startScheduled(await access.tenantIds(), lastScheduled, now);
+      lastScheduled = now;
+      if (config.playbooks.workers) {
+        const current = playbooks.concurrency();
+        for (const [lane, n] of Object.entries(await commandStore.laneSettings()))
+          if (current[lane] !== undefined && current[lane] !== n) playbooks.setConcurrency(lane, n);
+      }
+    } catch (err) {
+      logger.error({ err }, 'playbook upkeep failed');
+    }
+  };
   const signCheckpoint = async (): Promise<void> => {
     try {
       await audit.checkpoint();
@@ -390,6 +547,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     slaMonitor,
     cases,
     grouping,
+    playbooks,
+    playbookService,
+    queue,
     tokens,
     identity,
     audit,
@@ -441,6 +601,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...slaRoutes({ sla: slaStore, triage, clock }),
           ...groupingRoutes(grouping),
           ...caseRoutes(cases),
+          ...playbookRoutes(playbookService),
           ...detectionRoutes({ service: detections }),
         ],
         fallbackRoutes: siem.elasticsearchRoutes({
@@ -493,6 +654,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       measuresTimer = setInterval(() => void refreshMeasures(), 60_000);
       measuresTimer.unref();
       slaMonitor.start(15_000);
+      publicUrl ??= `${config.server.tls.certFile === '' ? 'http' : 'https'}://${publishAddress}`;
+      if (config.playbooks.workers) {
+        playbooks.startWorkers();
+        // Runs a previous process left mid-way carry on: their queued steps are enqueued again
+        // (a job already queued keeps its id, so nothing runs twice).
+        const recovered = await playbooks.recover();
+        if (recovered > 0) logger.info({ runs: recovered }, 'playbook runs resumed');
+      }
+      await playbookUpkeep();
+      scheduler = setInterval(() => void playbookUpkeep(), 30_000);
+      scheduler.unref();
       const url = `${config.server.tls.certFile === '' ? 'http' : 'https'}://${publishAddress}`;
       logger.info(
         { url, syslog: syslogAddresses, dataDir, database: relational.dialect },
@@ -508,6 +680,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         if (upkeep) clearInterval(upkeep);
         if (checkpoints) clearInterval(checkpoints);
         if (measuresTimer) clearInterval(measuresTimer);
+        if (scheduler) clearInterval(scheduler);
         await slaMonitor.stop();
         const grace = config.server.shutdownGraceMs;
         const closed = server ? closeServer(server, grace) : Promise.resolve();
@@ -519,6 +692,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         });
         await siem.pipeline.drain();
         await streaming?.stop();
+        // Steps in flight finish (or are left to the next start) before the stores close.
+        await playbooks.close();
+        await queue.close();
         await signCheckpoint();
         await events.close();
         await rateLimitStore.close();
@@ -568,6 +744,41 @@ async function openDetections(
         cause,
         issues: [{ path: key, message: cause.message }],
       },
+    );
+  }
+}
+
+/** The step queues: BullMQ on Redis, or the embedded jobs table (`playbooks.queue`). */
+function createStepQueue(config: Config, relational: RelationalStore, logger: Logger): JobQueue {
+  const kind =
+    config.playbooks.queue === 'auto'
+      ? config.redis.url === undefined
+        ? 'embedded'
+        : 'bullmq'
+      : config.playbooks.queue;
+  const onError = (err: unknown): void => {
+    logger.error({ err }, 'playbook step queue');
+  };
+  if (kind === 'embedded') return createRelationalJobQueue({ store: relational, onError });
+  if (config.redis.url === undefined)
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      'invalid configuration:\n  - playbooks.queue: bullmq needs redis.url (REDIS_URL)',
+      { issues: [{ path: 'playbooks.queue', message: 'bullmq needs redis.url (REDIS_URL)' }] },
+    );
+  return createBullmqJobQueue({ url: config.redis.url, prefix: 'secops', onError });
+}
+
+/** The enrichment lists and threat-intel files; one that cannot be read stops the start. */
+function openThreatIntel(config: Config): ThreatIntel {
+  try {
+    return loadThreatIntel(config.playbooks.intelFiles);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      `invalid configuration:\n  - playbooks.intelFiles: ${message}`,
+      { cause, issues: [{ path: 'playbooks.intelFiles', message }] },
     );
   }
 }

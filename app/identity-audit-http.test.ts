@@ -254,7 +254,31 @@ describe('tenants at the API: another tenant’s object is not found', () => {
     const opened = await call('POST', '/cases', alpha, { title: 'tenant A case' });
     expect(opened.status).toBe(201);
     const caseId = String(opened.body.id);
+    const playbook = await call('POST', '/playbooks', alpha, {
+      yaml: [
+        'id: tenant-a-playbook',
+        'name: Tenant A playbook',
+        'trigger: { manual: true }',
+        'steps:',
+        '  - { id: pause, action: wait, with: { duration: 1s } }',
+      ].join('\n'),
+    });
+    expect(playbook.status, JSON.stringify(playbook.body)).toBe(201);
+    const started = await call('POST', '/playbooks/tenant-a-playbook/runs', alpha, {
+      dry_run: true,
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const command = await call('POST', '/commands', alpha, {
+      command: 'activate',
+      playbook: 'tenant-a-playbook',
+      dry_run: true,
+    });
+    expect(command.status, JSON.stringify(command.body)).toBe(202);
     const ids: Record<string, string> = {
+      '/playbooks/{id}': '/playbooks/tenant-a-playbook',
+      '/playbooks/{id}/runs': '/playbooks/tenant-a-playbook/runs',
+      '/runs/{id}': `/runs/${String(started.body.id)}`,
+      '/commands/status/{id}': `/commands/status/${String(command.body.id)}`,
       '/alerts/{id}': `/alerts/${alertId}`,
       '/alerts/{id}/triage': `/alerts/${alertId}/triage`,
       '/alerts/{id}/comments': `/alerts/${alertId}/comments`,

@@ -1,4 +1,4 @@
-// The soar module's front door: triage, measures (and, to come, cases, SLAs and playbooks).
+// The soar module's front door: triage, cases, SLAs, measures and playbooks.
 export { SoarError } from './errors.ts';
 export type { SoarErrorCode } from './errors.ts';
 export { ALERT_ORIGINS, RESOLUTIONS, applyTriage, initialTriage } from './triage/triage.ts';
@@ -78,6 +78,7 @@ export type {
   Decision,
   PlaybookRunner,
   PlaybookRunnerDeps,
+  SlaBreach,
   StartOptions,
 } from './playbooks/playbook-runner.ts';
 export type {
@@ -92,3 +93,27 @@ export type {
 export { createRelationalRunStore } from './adapters/relational/relational-run-store.ts';
 export { httpActions, DEFAULT_ENDPOINTS } from './playbooks/actions/http-actions.ts';
 export type { IntegrationEndpoints } from './playbooks/actions/http-actions.ts';
+export { platformActions, CONTAINMENT_ACTIONS } from './playbooks/actions/platform-actions.ts';
+export type {
+  ContainmentEndpoint,
+  PlatformActionDeps,
+} from './playbooks/actions/platform-actions.ts';
+export { loadThreatIntel, guessType } from './playbooks/intel/threat-intel.ts';
+export type { ThreatIntel, Indicator, IntelMatch } from './playbooks/intel/threat-intel.ts';
+export { createPlaybookService, containmentSteps } from './playbooks/playbook-service.ts';
+export type {
+  PlaybookService,
+  Caller,
+  Command,
+  CommandStatusView,
+  ManualStart,
+} from './playbooks/playbook-service.ts';
+export { COMMAND_KINDS } from './playbooks/command-store.ts';
+export type { CommandStore, CommandRecord, CommandKind } from './playbooks/command-store.ts';
+export { createRelationalCommandStore } from './adapters/relational/relational-command-store.ts';
+export { playbookRoutes } from './http/playbook-routes.ts';
+export {
+  createIntegrationThrottle,
+  parseConcurrency,
+  parseRateLimits,
+} from './playbooks/integration-throttle.ts';

@@ -277,6 +277,41 @@ export const configSchema = z
           (v.roleId !== undefined && v.secretId !== undefined),
         'VAULT_ADDR needs VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole)',
       ),
+    playbooks: z
+      .object({
+        workers: booleanLike().default(true),
+        queue: z.enum(['auto', 'embedded', 'bullmq']).default('auto'),
+        concurrency: commaList(
+          z
+            .string()
+            .regex(
+              /^[a-z][a-z0-9-]{0,62}=\d{1,3}$/,
+              'expected lane=number (for example default=4,slack=2)',
+            ),
+        ).default([]),
+        rateLimits: commaList(
+          z
+            .string()
+            .regex(
+              /^[a-z][a-z0-9-]{0,62}=\d{1,6}\/(s|m|h)$/,
+              'expected integration=count/s|m|h (for example slack=1/s,twilio=60/m)',
+            ),
+        ).default([]),
+        publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+        allowHttp: booleanLike().default(false),
+        allowPrivateNetworks: commaList(z.string().min(3)).default([]),
+        allowedPorts: commaList(numberLike(z.number().int().min(1).max(65535))).default([]),
+        intelFiles: commaList(z.string().min(1)).default([]),
+        blockAddressUrl: z.url({ protocol: /^https?$/ }).optional(),
+        blockAddressTokenSecret: z.string().min(1).optional(),
+        disableUserUrl: z.url({ protocol: /^https?$/ }).optional(),
+        disableUserTokenSecret: z.string().min(1).optional(),
+        pagerdutyUrl: z.url({ protocol: /^https?$/ }).default('https://events.pagerduty.com'),
+        sendgridUrl: z.url({ protocol: /^https?$/ }).default('https://api.sendgrid.com'),
+        twilioUrl: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -358,7 +393,7 @@ export const envBindings: readonly {
   {
     env: 'REDIS_URL',
     key: 'redis.url',
-    doc: 'Redis URL; rate-limit counters are shared there (and queues, later) instead of kept in memory.',
+    doc: 'Redis URL; rate-limit counters and (with `playbooks.queue` auto or bullmq) the playbook step queues live there instead of in this process and the database.',
   },
   {
     env: 'SECOPS_RATE_LIMIT_PER_ADDRESS',
@@ -560,6 +595,82 @@ export const envBindings: readonly {
     key: 'vault.prefix',
     doc: 'Folder under the mount that holds every tenant’s secrets.',
   },
+  {
+    env: 'SECOPS_PLAYBOOKS_WORKERS',
+    key: 'playbooks.workers',
+    doc: 'Run playbook steps in this process (false: an API-only process; runs start here and execute where workers run).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_QUEUE',
+    key: 'playbooks.queue',
+    doc: '`embedded` (a jobs table in the database, in-process workers), `bullmq` (Redis, needs REDIS_URL) or `auto` (bullmq when REDIS_URL is set).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_CONCURRENCY',
+    key: 'playbooks.concurrency',
+    doc: 'Steps each integration lane runs at once per process, `lane=n,…` (`default` for the rest); `POST /commands` scale changes it at run time.',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_RATE_LIMITS',
+    key: 'playbooks.rateLimits',
+    doc: 'Calls per integration across every process, `integration=count/s|m|h,…` (shared through Redis when REDIS_URL is set); steps wait their turn.',
+  },
+  {
+    env: 'SECOPS_PUBLIC_URL',
+    key: 'playbooks.publicUrl',
+    doc: 'The platform’s address as people reach it, for signed approval links (default: the listening address).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_ALLOW_HTTP',
+    key: 'playbooks.allowHttp',
+    doc: 'Let playbook actions call plain http:// URLs (default: https only).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_ALLOW_PRIVATE_NETWORKS',
+    key: 'playbooks.allowPrivateNetworks',
+    doc: 'CIDRs of private or loopback networks playbook actions may call (default: public addresses only).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_ALLOWED_PORTS',
+    key: 'playbooks.allowedPorts',
+    doc: 'Ports playbook actions may call besides 80 and 443, comma-separated.',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_INTEL_FILES',
+    key: 'playbooks.intelFiles',
+    doc: 'Enrichment lists and threat-intel files for `enrich.lookup`: `.txt` (a value or CIDR per line), `.csv` (a `value` column) or STIX 2.1 bundles (`.json`), comma-separated.',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_BLOCK_ADDRESS_URL',
+    key: 'playbooks.blockAddressUrl',
+    doc: 'Endpoint `containment.block_address` POSTs to (your firewall or SOAR bridge).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_BLOCK_ADDRESS_TOKEN_SECRET',
+    key: 'playbooks.blockAddressTokenSecret',
+    doc: 'Secret path (in /secrets, per tenant) of the bearer token sent to that endpoint.',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_DISABLE_USER_URL',
+    key: 'playbooks.disableUserUrl',
+    doc: 'Endpoint `containment.disable_user` POSTs to (your identity provider bridge).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_DISABLE_USER_TOKEN_SECRET',
+    key: 'playbooks.disableUserTokenSecret',
+    doc: 'Secret path of the bearer token sent to that endpoint.',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_PAGERDUTY_URL',
+    key: 'playbooks.pagerdutyUrl',
+    doc: 'PagerDuty Events API base URL (a proxy or regional endpoint).',
+  },
+  {
+    env: 'SECOPS_PLAYBOOKS_SENDGRID_URL',
+    key: 'playbooks.sendgridUrl',
+    doc: 'SendGrid API base URL.',
+  },
+  { env: 'SECOPS_PLAYBOOKS_TWILIO_URL', key: 'playbooks.twilioUrl', doc: 'Twilio API base URL.' },
   {
     env: 'SECOPS_BOOTSTRAP_DEFAULT_SOURCE',
     key: 'bootstrap.createDefaultSource',

@@ -15,6 +15,7 @@ export const PlatformError = defineErrors('PlatformError', {
   REQUEST_INVALID: 'invalid',
   RATE_LIMITED: 'overloaded',
   REQUEST_UNSUPPORTED_MEDIA: 'unsupported',
+  REQUEST_TOO_LARGE: 'too_large',
   QUEUE_INVALID: 'invalid',
   QUEUE_CLOSED: 'unavailable',
 });

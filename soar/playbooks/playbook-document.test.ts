@@ -131,7 +131,7 @@ describe('playbook documents', () => {
 
   it('refuses a trigger with nothing to start it and YAML that does not parse', () => {
     expect(problemsOf(VALID.replace(/trigger:\n( {2}.*\n)+/, 'trigger: {}\n')).message).toMatch(
-      /pb\.yaml:\d+:\d+: trigger: a trigger needs alert, schedule or manual/,
+      /pb\.yaml:\d+:\d+: trigger: a trigger needs alert, schedule, sla_breach or manual/,
     );
     expect(problemsOf('id: x\nname: [unclosed\n').message).toMatch(
       /^pb\.yaml:\d+:\d+: not valid YAML/,

@@ -95,6 +95,13 @@ function semanticProblems(playbook: PlaybookDefinition, catalog: ActionCatalog):
     for (const template of templatesIn(step.with)) {
       const path = ['steps', index, 'with', ...template.path];
       expression(path, template.source);
+      for (const [, ref] of template.source.matchAll(/\bapproval_links\.([a-z][a-z0-9_]*)/g)) {
+        if (
+          ref !== undefined &&
+          !playbook.steps.some((s) => s.id === ref && s.action === 'approval')
+        )
+          problems.push({ path, message: `approval_links.${ref}: no approval step ${ref}` });
+      }
       for (const [, ref] of template.source.matchAll(/\bsteps\.([a-z][a-z0-9_]*)/g)) {
         if (ref !== undefined && !(upstream.get(step.id)?.has(ref) ?? false))
           problems.push({

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import type { Alert } from '../../detections/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import type { IdGenerator } from '../../platform/ids/index.ts';
@@ -33,12 +34,22 @@ export interface PlaybookRunnerDeps {
   /** Waits until the integration may be called again (a shared rate limit); resolves at once when unlimited. */
   readonly throttle?: (tenantId: string, integration: string) => Promise<void>;
   readonly onError?: (error: unknown, where: string) => void;
+  /** The signed link that decides an approval step (templates read it as `approval_links.<step>`). */
+  readonly approvalLink?: (run: RunRecord, stepId: string) => string;
 }
 
 export interface StartOptions {
   readonly vars?: Readonly<Record<string, unknown>>;
   readonly alert?: Alert;
   readonly dryRun?: boolean;
+}
+
+export interface SlaBreach {
+  readonly tenantId: string;
+  readonly alertId: string;
+  readonly clock: 'acknowledge' | 'resolve';
+  readonly severity: Alert['severity'];
+  readonly dueAt: number;
 }
 
 export interface Decision {
@@ -57,13 +68,36 @@ export interface PlaybookRunner {
   ): Promise<{ readonly run: RunRecord; readonly started: boolean }>;
   /** Starts the playbooks whose alert trigger matches; call inside the unit of work that opened the alerts. */
   onAlertsOpened(alerts: readonly Alert[]): Promise<void>;
+  /** Starts the playbooks whose `sla_breach` trigger matches a breach (once per alert and clock). */
+  onSlaBreach(breach: SlaBreach, alert: Alert | undefined): Promise<number>;
+  /**
+   * Starts the scheduled playbooks of these tenants due in `(from, to]` (each due time once,
+   * whichever process sees it first). Returns the runs started.
+   */
+  startScheduled(tenantIds: readonly string[], from: number, to: number): Promise<number>;
+  /**
+   * Dry-runs a playbook on each past alert its alert trigger matches (the `train` command): the
+   * conditions, templates and branches are evaluated, no action is called. `key` makes it
+   * idempotent. Returns the runs started, by alert.
+   */
+  train(
+    tenantId: string,
+    playbookId: string,
+    alerts: readonly Alert[],
+    key: string,
+  ): Promise<{ readonly alertId: string; readonly runId: string }[]>;
   /** Decides a waiting approval step. */
   decide(
     tenantId: string,
     runId: string,
     stepId: string,
     decision: Decision,
-    actor: { readonly id: string; readonly roles: readonly string[] },
+    actor: {
+      readonly id: string;
+      readonly roles: readonly string[];
+      /** Decided through the step's signed link: its holder was chosen by the playbook. */
+      readonly viaLink?: boolean;
+    },
   ): Promise<StepRecord>;
   cancel(tenantId: string, runId: string, actor: { readonly id: string }): Promise<RunRecord>;
   /** Re-enqueues the jobs of every running run (after a restart, or a lost enqueue). Returns runs seen. */
@@ -355,6 +389,97 @@ export function createPlaybookRunner(deps: PlaybookRunnerDeps): PlaybookRunner {
       }
     },
 
+    async train(tenantId, playbookId, alerts, key) {
+      const record = await runs.playbook(tenantId, playbookId);
+      if (record === undefined)
+        throw new SoarError('SOAR_PLAYBOOK_NOT_FOUND', `no playbook ${playbookId}`);
+      // Matching ignores `enabled`: a disabled playbook is exactly one to try before enabling.
+      const definition = { ...record.definition, enabled: true };
+      const started: { alertId: string; runId: string }[] = [];
+      for (const alert of alerts) {
+        if (!(await alertMatches(definition, alert))) continue;
+        const { run } = await relational.unitOfWork(() =>
+          insertAndAdvance(
+            tenantId,
+            record,
+            { kind: 'train', key: `${key}:${alert.id}`, alertId: alert.id },
+            { alert, dryRun: true },
+          ),
+        );
+        started.push({ alertId: alert.id, runId: run.id });
+      }
+      return started;
+    },
+
+    async onSlaBreach(breach, alert) {
+      let started = 0;
+      for (const record of await playbooksOf(breach.tenantId)) {
+        const trigger = record.definition.trigger.sla_breach;
+        if (trigger === undefined || !record.definition.enabled) continue;
+        if (trigger.clocks !== undefined && !trigger.clocks.includes(breach.clock)) continue;
+        if (trigger.severities !== undefined && !trigger.severities.includes(breach.severity))
+          continue;
+        const result = await relational.unitOfWork(() =>
+          insertAndAdvance(
+            breach.tenantId,
+            record,
+            {
+              kind: 'sla',
+              key: `sla:${breach.alertId}:${breach.clock}`,
+              alertId: breach.alertId,
+            },
+            {
+              ...(alert === undefined ? {} : { alert }),
+              vars: {
+                sla: {
+                  clock: breach.clock,
+                  due_at: new Date(breach.dueAt).toISOString(),
+                  severity: breach.severity,
+                },
+              },
+            },
+          ),
+        );
+        if (result.started) started++;
+      }
+      return started;
+    },
+
+    async startScheduled(tenantIds, from, to) {
+      let started = 0;
+      for (const tenantId of tenantIds) {
+        for (const record of await playbooksOf(tenantId)) {
+          const cron = record.definition.trigger.schedule?.cron;
+          if (cron === undefined || !record.definition.enabled) continue;
+          const due: number[] = [];
+          try {
+            const times = CronExpressionParser.parse(cron, {
+              tz: 'UTC',
+              currentDate: new Date(from),
+              endDate: new Date(to),
+            });
+            // A long outage does not start a burst of runs: the latest few due times only.
+            while (times.hasNext() && due.length < 1_000) due.push(times.next().getTime());
+          } catch (err) {
+            onError(err, `schedule of playbook ${record.id}`);
+            continue;
+          }
+          for (const at of due.slice(-3)) {
+            const result = await relational.unitOfWork(() =>
+              insertAndAdvance(
+                tenantId,
+                record,
+                { kind: 'schedule', key: `schedule:${new Date(at).toISOString()}` },
+                { vars: { scheduled_at: new Date(at).toISOString() } },
+              ),
+            );
+            if (result.started) started++;
+          }
+        }
+      }
+      return started;
+    },
+
     async decide(tenantId, runId, stepId, decision, actor) {
       return relational.unitOfWork(async () => {
         const run = await runs.run(tenantId, runId);
@@ -369,6 +494,7 @@ export function createPlaybookRunner(deps: PlaybookRunnerDeps): PlaybookRunner {
           );
         const { approvers } = step.approval;
         if (
+          actor.viaLink !== true &&
           approvers.length > 0 &&
           !approvers.some((a) => a === actor.id || actor.roles.includes(a))
         )

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../detections/index.ts';
+import { SLA_CLOCKS } from '../sla/sla.ts';
 
 const DURATION = /^(\d{1,7})(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -23,7 +24,7 @@ export const duration = (max: string) =>
 
 export const STEP_ID = /^[a-z][a-z0-9_]{0,62}$/;
 export const PLAYBOOK_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const ACTION_NAME = /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*$/;
+export const ACTION_NAME = /^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/;
 
 const stepId = z
   .string()
@@ -98,11 +99,24 @@ export const triggerSchema = z
         cron: z.string().min(9).max(120).describe('Five-field cron expression, in UTC.'),
       })
       .optional(),
+    sla_breach: z
+      .strictObject({
+        clocks: z.array(z.enum(SLA_CLOCKS)).min(1).max(2).optional(),
+        severities: z.array(z.enum(SEVERITIES)).max(5).optional(),
+      })
+      .optional()
+      .describe(
+        "Escalation: starts a run when an alert's acknowledge or resolve clock breaches its SLA (e.g. page the on-call).",
+      ),
     manual: z.boolean().optional().describe('Can be started through the API.'),
   })
   .refine(
-    (trigger) => trigger.alert !== undefined || trigger.schedule !== undefined || trigger.manual,
-    'a trigger needs alert, schedule or manual',
+    (trigger) =>
+      trigger.alert !== undefined ||
+      trigger.schedule !== undefined ||
+      trigger.sla_breach !== undefined ||
+      trigger.manual,
+    'a trigger needs alert, schedule, sla_breach or manual',
   );
 
 export const playbookSchema = z

@@ -55,24 +55,47 @@ export async function resolveSecrets(
   value: unknown,
   read: (path: string) => Promise<string>,
   found: Map<string, string>,
+  link?: (stepId: string) => string | undefined,
 ): Promise<unknown> {
   if (isSecretReference(value)) {
     const secret = await read(value.secret);
     found.set(secret, value.secret);
     return secret;
   }
+  if (typeof value === 'string' && link !== undefined)
+    return value.replaceAll(APPROVAL_LINK, (marker, stepId: string) => {
+      const url = link(stepId);
+      if (url === undefined) return marker;
+      found.set(url, `approval link ${stepId}`);
+      return url;
+    });
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) out.push(await resolveSecrets(item, read, found));
+    for (const item of value) out.push(await resolveSecrets(item, read, found, link));
     return out;
   }
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value))
-      out[key] = await resolveSecrets(item, read, found);
+      out[key] = await resolveSecrets(item, read, found, link);
     return out;
   }
   return value;
+}
+
+/**
+ * Signed approval links are credentials: templates render `approval_links.<step>` as this
+ * marker, recorded as is; the link itself is put in only when the step sends it, like a secret.
+ */
+const APPROVAL_LINK = /\[approval-link:([a-z][a-z0-9_]{0,62})\]/g;
+
+/** `approval_links` as expressions see it: a marker per approval step. */
+export function approvalLinkMarkers(
+  steps: readonly { readonly id: string; readonly action: string }[],
+): Record<string, string> {
+  return Object.fromEntries(
+    steps.filter((s) => s.action === 'approval').map((s) => [s.id, `[approval-link:${s.id}]`]),
+  );
 }
 
 /** Removes every resolved secret value from a text (an error message, an output as JSON). */

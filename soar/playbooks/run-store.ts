@@ -15,7 +15,7 @@ export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
 /** What started a run. `key` makes a start idempotent (an alert starts a playbook once). */
 export interface RunTrigger {
-  readonly kind: 'alert' | 'manual' | 'schedule' | 'playbook';
+  readonly kind: 'alert' | 'manual' | 'schedule' | 'playbook' | 'sla' | 'train';
   readonly key: string;
   readonly alertId?: string;
   readonly by?: string;

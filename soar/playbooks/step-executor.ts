@@ -7,7 +7,7 @@ import { CONTROL_INPUTS } from './actions/control-actions.ts';
 import { compileExpression, isTruthy, renderTemplates } from './expressions.ts';
 import { durationMs } from './playbook-schema.ts';
 import type { PlaybookDefinition, StepDefinition } from './playbook-schema.ts';
-import { resolveSecrets, runContext, scrubSecrets } from './run-context.ts';
+import { approvalLinkMarkers, resolveSecrets, runContext, scrubSecrets } from './run-context.ts';
 import type { RunRecord, RunStore, StepRecord } from './run-store.ts';
 
 /** The payload of a step job: references only, never inputs or secrets. */
@@ -36,6 +36,8 @@ export interface StepExecutorDeps {
     input: { playbook: string; vars: Record<string, unknown> },
   ) => Promise<void>;
   readonly wake: (run: RunRecord, step: StepDefinition, delayMs: number) => void;
+  /** The signed link that decides an approval step of a run (absent: no links). */
+  readonly approvalLink?: (run: RunRecord, stepId: string) => string;
 }
 
 /** A failure that retrying cannot fix (inputs that do not validate): the step fails at once. */
@@ -167,6 +169,14 @@ export function createStepExecutor(deps: StepExecutorDeps): {
     }
   };
 
+  /** Why a step found `running` on delivery must not run again, when its action is not idempotent. */
+  const interruptedAction = (spec: StepDefinition, record: StepRecord): string | undefined => {
+    if (record.status !== 'running' || isControlAction(spec.action)) return undefined;
+    const action = deps.catalog.get(spec.action);
+    if (action === undefined || action.idempotent) return undefined;
+    return `interrupted while running: ${spec.action} is not idempotent, so it was not run again (it may have reached its peer)`;
+  };
+
   return {
     async execute(job) {
       const { tenantId, runId, stepId, kind } = job.data;
@@ -182,7 +192,17 @@ export function createStepExecutor(deps: StepExecutorDeps): {
         return;
       }
       if (record.status !== 'queued' && record.status !== 'running') return;
-      const context = runContext(run, steps);
+      const interrupted = interruptedAction(spec, record);
+      if (interrupted !== undefined) {
+        // The process died (or lost its lease) while this action ran: it may have reached its
+        // peer. An action that cannot safely run twice is not run again; the step fails, so a
+        // failure handler or a person decides.
+        await finish(run, spec.id, { status: 'failed', error: interrupted }, ['running']);
+        return;
+      }
+      const context = runContext(run, steps, {
+        approval_links: approvalLinkMarkers(definition.steps),
+      });
       if (spec.if !== undefined && !isTruthy(await compileExpression(spec.if).evaluate(context))) {
         await finish(run, spec.id, { status: 'skipped', output: { condition: false } }, [
           'queued',
@@ -231,10 +251,17 @@ export function createStepExecutor(deps: StepExecutorDeps): {
           const input = await renderTemplates(spec.with, { ...context, ...extra });
           if (list === undefined) recorded = input;
           if (run.dryRun) return { input, output: { dry_run: true, action: spec.action } };
+          const link = deps.approvalLink;
           const resolved = await resolveSecrets(
             input,
             (path) => deps.readSecret(tenantId, path),
             secrets,
+            link === undefined
+              ? undefined
+              : (stepId) =>
+                  definition.steps.some((s) => s.id === stepId && s.action === 'approval')
+                    ? link(run, stepId)
+                    : undefined,
           );
           await deps.throttle?.(tenantId, action.integration);
           const output = await runAction(

@@ -220,4 +220,31 @@ export const soarMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    module: 'soar',
+    id: '0006',
+    name: 'playbook commands and lane settings',
+    up: `
+      CREATE TABLE soar_commands (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL,
+        run_ids TEXT NOT NULL,
+        result TEXT,
+        error TEXT,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX soar_commands_tenant ON soar_commands (tenant_id, id);
+      CREATE TABLE soar_lane_settings (
+        lane TEXT PRIMARY KEY,
+        concurrency INTEGER NOT NULL,
+        updated_at BIGINT NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -22,7 +22,7 @@ const headers = z
   .default({});
 
 /** Reads a response body as JSON when it is JSON, else as text (capped). */
-function bodyOf(response: OutboundResponse): unknown {
+export function bodyOf(response: OutboundResponse): unknown {
   const text = response.text();
   if ((response.headers['content-type'] ?? '').includes('json')) {
     try {
@@ -35,7 +35,7 @@ function bodyOf(response: OutboundResponse): unknown {
 }
 
 /** Fails the attempt (to be retried) when the peer answers with an error status. */
-function expectSuccess(integration: string, response: OutboundResponse): void {
+export function expectSuccess(integration: string, response: OutboundResponse): void {
   if (response.status >= 200 && response.status < 300) return;
   const detail = response.text().slice(0, 300).replace(/\s+/g, ' ');
   throw new Error(
@@ -43,7 +43,7 @@ function expectSuccess(integration: string, response: OutboundResponse): void {
   );
 }
 
-const postJson = async (
+export const postJson = async (
   http: OutboundHttp,
   target: string,
   body: unknown,

@@ -277,6 +277,7 @@ describe('tenants at the API: another tenant’s object is not found', () => {
     const ids: Record<string, string> = {
       '/playbooks/{id}': '/playbooks/tenant-a-playbook',
       '/playbooks/{id}/runs': '/playbooks/tenant-a-playbook/runs',
+      '/playbooks/{id}/cacao': '/playbooks/tenant-a-playbook/cacao',
       '/runs/{id}': `/runs/${String(started.body.id)}`,
       '/commands/status/{id}': `/commands/status/${String(command.body.id)}`,
       '/alerts/{id}': `/alerts/${alertId}`,

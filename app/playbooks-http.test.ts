@@ -388,6 +388,29 @@ describe('the command API', () => {
   });
 });
 
+describe('CACAO 2.0 over HTTP', () => {
+  it('exports a playbook as CACAO and imports it back as the same playbook', async () => {
+    const exported = await call('GET', '/playbooks/ask-responders/cacao', analyst);
+    expect(exported.status, exported.text).toBe(200);
+    expect(exported.body).toMatchObject({ type: 'playbook', spec_version: 'cacao-2.0' });
+    const original = await call('GET', '/playbooks/ask-responders', admin);
+    const imported = await call('POST', '/playbooks', admin, { cacao: exported.body });
+    expect(imported.status, imported.text).toBe(201);
+    expect(imported.body.version).toBe(Number(original.body.version) + 1);
+    expect(imported.body.definition).toEqual(original.body.definition);
+
+    const ssh = structuredClone(exported.body) as {
+      workflow: Record<string, { type: string; commands?: Record<string, unknown>[] }>;
+    };
+    const step = Object.values(ssh.workflow).find((s) => s.type === 'action' && s.commands);
+    if (step?.commands) step.commands = [{ type: 'ssh', command: 'rm -rf /tmp/x' }];
+    const refused = await call('POST', '/playbooks', admin, { cacao: ssh });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('SOAR_PLAYBOOK_INVALID');
+    expect(refused.text).toContain('ssh');
+  });
+});
+
 describe('SLA escalation and schedules', () => {
   it('a breached acknowledge SLA starts the escalation playbook once', async () => {
     const saved = await upload(`

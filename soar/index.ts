@@ -117,3 +117,10 @@ export {
   parseConcurrency,
   parseRateLimits,
 } from './playbooks/integration-throttle.ts';
+export { exportCacao, importCacao } from './playbooks/cacao/cacao.ts';
+export type {
+  CacaoDocument,
+  CacaoExportOptions,
+  CacaoImport,
+  CacaoImportOptions,
+} from './playbooks/cacao/cacao.ts';

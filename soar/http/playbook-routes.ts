@@ -254,7 +254,7 @@ export function playbookRoutes(service: PlaybookService): AnyRoute[] {
       path: '/playbooks',
       summary: 'Upload a playbook (a new version when its id exists)',
       description:
-        'Exactly one of `yaml` (the document as written; errors name its line, column and field) or `playbook` (the same document as JSON). The format is documented by the JSON schema at docs/schemas/playbook.schema.json. Runs keep the version they started with.',
+        'Exactly one of `yaml` (the document as written; errors name its line, column and field), `playbook` (the same document as JSON), or `cacao` (an OASIS CACAO 2.0 playbook: http-api, manual and playbook-action steps; see soar/playbooks/cacao/README.md for what is accepted; `warnings` lists what was read loosely). The format is documented by the JSON schema at docs/schemas/playbook.schema.json. Runs keep the version they started with.',
       tags,
       access: write,
       audit: {
@@ -273,16 +273,25 @@ export function playbookRoutes(service: PlaybookService): AnyRoute[] {
             .max(1024 * 1024)
             .optional(),
           playbook: z.record(z.string(), z.unknown()).optional(),
+          cacao: z.record(z.string(), z.unknown()).optional(),
         })
-        .refine((b) => (b.yaml === undefined) !== (b.playbook === undefined), {
-          message: 'send exactly one of yaml or playbook',
+        .refine((b) => [b.yaml, b.playbook, b.cacao].filter((v) => v !== undefined).length === 1, {
+          message: 'send exactly one of yaml, playbook or cacao',
         }),
       responses: {
-        201: { description: 'The stored version', schema: playbookView },
+        201: {
+          description: 'The stored version',
+          schema: playbookView.extend({ warnings: z.array(z.string()).optional() }),
+        },
         400: { description: 'The document is not a valid playbook (each problem in `issues`)' },
       },
       handler: async ({ principal, body, annotate }) => {
         const caller = callerFrom(principal);
+        if (body.cacao !== undefined) {
+          const imported = await service.saveCacao(caller, body.cacao);
+          annotate({ version: imported.record.version, format: 'cacao' });
+          return { ...toPlaybookView(imported.record, true), warnings: [...imported.warnings] };
+        }
         const record = await service.save(caller, {
           name: body.yaml !== undefined ? 'playbook.yaml' : 'playbook.json',
           text: body.yaml ?? JSON.stringify(body.playbook, null, 2),
@@ -326,6 +335,23 @@ export function playbookRoutes(service: PlaybookService): AnyRoute[] {
           await service.get(callerFrom(principal).tenantId, params.id, query.version),
           true,
         ),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/playbooks/:id/cacao',
+      summary: 'A playbook as an OASIS CACAO 2.0 document',
+      description:
+        'Valid against the published CACAO 2.0 schemas; what CACAO cannot say (triggers, our actions without a CACAO command) travels in the `x-claytom` extension, so importing it gives back the same playbook.',
+      tags,
+      access: read,
+      params: z.object({ id: playbookId }).strict(),
+      query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
+      responses: {
+        200: { description: 'The CACAO playbook', schema: z.record(z.string(), z.unknown()) },
+        404: { description: 'No such playbook (or version) in the caller’s tenant' },
+      },
+      handler: async ({ principal, params, query }) =>
+        service.exportCacao(callerFrom(principal).tenantId, params.id, query.version),
     }),
     defineRoute({
       method: 'post',

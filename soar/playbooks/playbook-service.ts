@@ -6,6 +6,8 @@ import type { IdGenerator } from '../../platform/ids/index.ts';
 import type { RelationalStore } from '../../platform/storage/index.ts';
 import { SoarError } from '../errors.ts';
 import type { ActionCatalog } from './actions/action.ts';
+import { exportCacao, importCacao } from './cacao/cacao.ts';
+import type { CacaoDocument } from './cacao/cacao.ts';
 import { CONTAINMENT_ACTIONS } from './actions/platform-actions.ts';
 import type { CommandKind, CommandRecord, CommandStatus, CommandStore } from './command-store.ts';
 import { parsePlaybook } from './playbook-document.ts';
@@ -75,6 +77,13 @@ export interface PlaybookService {
     source: { readonly name: string; readonly text: string },
   ): Promise<PlaybookRecord>;
   saveDefinition(caller: Caller, definition: PlaybookDefinition): Promise<PlaybookRecord>;
+  /** Imports an OASIS CACAO 2.0 playbook as a new version (what it read loosely in `warnings`). */
+  saveCacao(
+    caller: Caller,
+    document: unknown,
+  ): Promise<{ record: PlaybookRecord; warnings: readonly string[] }>;
+  /** A version as an OASIS CACAO 2.0 playbook. */
+  exportCacao(tenantId: string, id: string, version?: number): Promise<CacaoDocument>;
   list(tenantId: string): Promise<PlaybookRecord[]>;
   get(tenantId: string, id: string, version?: number): Promise<PlaybookRecord>;
   start(
@@ -245,6 +254,20 @@ export function createPlaybookService(deps: PlaybookServiceDeps): PlaybookServic
       return saveDefinition(caller, parsePlaybook(source, deps.catalog));
     },
     saveDefinition,
+
+    async saveCacao(caller, document) {
+      const imported = importCacao(document, { catalog: deps.catalog, source: 'cacao' });
+      return {
+        record: await saveDefinition(caller, imported.playbook),
+        warnings: imported.warnings,
+      };
+    },
+
+    async exportCacao(tenantId, id, version) {
+      const record = await get(tenantId, id, version);
+      return exportCacao(record.definition, { now: record.createdAt, createdBy: record.createdBy });
+    },
+
     list: (tenantId) => runs.playbooks(tenantId),
     get,
     start,

@@ -2,7 +2,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['ingest.bench.ts', 'search.bench.ts', 'api.bench.ts', 'detect.bench.ts'];
+const benches = [
+  'ingest.bench.ts',
+  'search.bench.ts',
+  'api.bench.ts',
+  'detect.bench.ts',
+  'playbooks.bench.ts',
+];
 let failed = false;
 for (const bench of benches) {
   console.log(`\n### ${bench}`);

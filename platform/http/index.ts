@@ -12,3 +12,4 @@ export { buildRouter, principalOf } from './router-builder.ts';
 export type { AuditedCall, RouteAuditor, RouterOptions } from './router-builder.ts';
 export { toOpenApiDocument } from './openapi.ts';
 export type { OpenApiInfo, SecuritySchemes } from './openapi.ts';
+export { readBodyUpTo } from './body.ts';

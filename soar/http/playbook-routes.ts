@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { PlatformError } from '../../platform/errors/index.ts';
-import { defineRoute } from '../../platform/http/index.ts';
+import { defineRoute, readBodyUpTo } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
 import { IdentityError } from '../../platform/identity/index.ts';
 import type { Principal } from '../../platform/identity/index.ts';
@@ -207,15 +207,10 @@ const escapeHtml = (text: string): string =>
 
 /** Reads a small form or JSON body (the signed-link decision). */
 async function smallBody(req: Request, limit: number): Promise<Record<string, string>> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit)
-      throw new PlatformError('REQUEST_TOO_LARGE', `the body is over ${String(limit)} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = await readBodyUpTo(req, limit);
+  if (body === 'too_large')
+    throw new PlatformError('REQUEST_TOO_LARGE', `the body is over ${String(limit)} bytes`);
+  const text = body.toString('utf8');
   if (req.is('application/json')) {
     try {
       const value = JSON.parse(text) as unknown;

@@ -218,11 +218,7 @@ export function createPlaybookService(deps: PlaybookServiceDeps): PlaybookServic
 
   const commandView = async (record: CommandRecord): Promise<CommandStatusView> => {
     if (record.kind === 'scale') return { ...record, runs: {} };
-    const counts: Partial<Record<RunStatus, number>> = {};
-    for (const id of record.runIds) {
-      const run = await runs.run(record.tenantId, id);
-      if (run !== undefined) counts[run.status] = (counts[run.status] ?? 0) + 1;
-    }
+    const counts = await runs.runStatusCounts(record.tenantId, record.runIds);
     if (record.status !== 'running') return { ...record, runs: counts };
     const open = counts.running ?? 0;
     if (open > 0) return { ...record, runs: counts };
@@ -239,15 +235,9 @@ export function createPlaybookService(deps: PlaybookServiceDeps): PlaybookServic
   };
 
   /** What a dry run on each past alert would have done: per step, how often it ran or was skipped. */
-  const trainSummary = async (record: CommandRecord): Promise<Record<string, unknown>> => {
-    const steps: Record<string, Partial<Record<string, number>>> = {};
-    for (const id of record.runIds)
-      for (const step of await runs.steps(id)) {
-        const counts = (steps[step.stepId] ??= {});
-        counts[step.status] = (counts[step.status] ?? 0) + 1;
-      }
-    return { steps };
-  };
+  const trainSummary = async (record: CommandRecord): Promise<Record<string, unknown>> => ({
+    steps: await runs.stepStatusCounts(record.runIds),
+  });
 
   return {
     save(caller, source) {

@@ -81,6 +81,15 @@ export interface RunStore {
     page: { readonly limit: number; readonly cursor?: string },
   ): Promise<{ items: RunRecord[]; nextCursor: string | null }>;
   steps(runId: string): Promise<StepRecord[]>;
+  /** How many of these runs are in each status (one query per few hundred ids). */
+  runStatusCounts(
+    tenantId: string,
+    runIds: readonly string[],
+  ): Promise<Partial<Record<RunStatus, number>>>;
+  /** Across these runs, how many times each step ended in each status. */
+  stepStatusCounts(
+    runIds: readonly string[],
+  ): Promise<Record<string, Partial<Record<StepStatus, number>>>>;
   /** Changes a step when its status is one of `from` (any when omitted); false when it was not. */
   updateStep(
     runId: string,

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readBodyUpTo } from '../../http/index.ts';
 
 /** Why a form body could not be read. */
 export type FormBodyProblem = 'not_form' | 'too_large' | 'duplicate';
@@ -13,17 +14,9 @@ export async function readFormBody(
 ): Promise<URLSearchParams | FormBodyProblem> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return 'not_form';
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return 'too_large';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) return 'too_large';
-    chunks.push(buf);
-  }
-  const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = await readBodyUpTo(req, limit);
+  if (body === 'too_large') return 'too_large';
+  const form = new URLSearchParams(body.toString('utf8'));
   const seen = new Set<string>();
   for (const key of form.keys()) {
     if (seen.has(key)) return 'duplicate';

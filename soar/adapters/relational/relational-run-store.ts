@@ -114,6 +114,13 @@ const STEP_COLUMNS: Record<keyof StepChange, string> = {
   approval: 'approval',
 };
 
+/** Ids in groups small enough for one `IN (…)` list on either database. */
+function chunks(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(ids.slice(i, i + 500));
+  return out;
+}
+
 /** Playbooks, runs and steps in `soar_playbooks`, `soar_playbook_runs` and `soar_run_steps`. */
 export function createRelationalRunStore(store: RelationalStore): RunStore {
   return {
@@ -199,6 +206,37 @@ export function createRelationalRunStore(store: RelationalStore): RunStore {
       const rows = await store.query<StepRow>(sql`
         SELECT * FROM soar_run_steps WHERE run_id = ${runId} ORDER BY position`);
       return rows.map(toStep);
+    },
+
+    async runStatusCounts(tenantId, runIds) {
+      const counts: Partial<Record<RunStatus, number>> = {};
+      for (const ids of chunks(runIds)) {
+        const rows = await store.query<{ status: string; n: number | string }>(sql`
+          SELECT status, COUNT(*) AS n FROM soar_playbook_runs
+           WHERE tenant_id = ${tenantId} AND id IN (${sql.join(ids.map((id) => sql`${id}`))})
+           GROUP BY status`);
+        for (const row of rows) {
+          const status = row.status as RunStatus;
+          counts[status] = (counts[status] ?? 0) + Number(row.n);
+        }
+      }
+      return counts;
+    },
+
+    async stepStatusCounts(runIds) {
+      const counts: Record<string, Partial<Record<StepStatus, number>>> = {};
+      for (const ids of chunks(runIds)) {
+        const rows = await store.query<{ step_id: string; status: string; n: number | string }>(sql`
+          SELECT step_id, status, COUNT(*) AS n FROM soar_run_steps
+           WHERE run_id IN (${sql.join(ids.map((id) => sql`${id}`))})
+           GROUP BY step_id, status`);
+        for (const row of rows) {
+          const step = (counts[row.step_id] ??= {});
+          const status = row.status as StepStatus;
+          step[status] = (step[status] ?? 0) + Number(row.n);
+        }
+      }
+      return counts;
     },
 
     async updateStep(runId, stepId, change, from) {

@@ -462,4 +462,30 @@ steps:
       (runs.body.runs as { trigger: { key: string } }[]).map((r) => r.trigger.key).sort(),
     ).toEqual(['schedule:2026-01-01T10:00:00.000Z', 'schedule:2026-01-01T11:00:00.000Z']);
   });
+
+  it('after a long outage starts only the latest three due times', async () => {
+    expect(
+      (
+        await upload(`
+id: every-minute
+name: Every minute
+trigger: { schedule: { cron: "* * * * *" } }
+steps:
+  - { id: pause, action: wait, with: { duration: 1s } }
+`)
+      ).status,
+    ).toBe(201);
+    const from = Date.UTC(2026, 1, 1, 0, 0);
+    const to = from + 2_000 * 60_000;
+    // Three for this playbook and three for hourly-check, also due in those 33 hours.
+    expect(await t.app.playbooks.startScheduled(['default'], from, to)).toBe(6);
+    const runs = await call('GET', '/playbooks/every-minute/runs', admin);
+    expect(
+      (runs.body.runs as { trigger: { key: string } }[]).map((r) => r.trigger.key).sort(),
+    ).toEqual([
+      `schedule:${new Date(to - 120_000).toISOString()}`,
+      `schedule:${new Date(to - 60_000).toISOString()}`,
+      `schedule:${new Date(to).toISOString()}`,
+    ]);
+  });
 });

@@ -451,20 +451,24 @@ export function createPlaybookRunner(deps: PlaybookRunnerDeps): PlaybookRunner {
         for (const record of await playbooksOf(tenantId)) {
           const cron = record.definition.trigger.schedule?.cron;
           if (cron === undefined || !record.definition.enabled) continue;
+          // A long outage does not start a burst of runs: the last three due times only, looked
+          // for in the week before `to` at most.
           const due: number[] = [];
           try {
             const times = CronExpressionParser.parse(cron, {
               tz: 'UTC',
-              currentDate: new Date(from),
+              currentDate: new Date(Math.max(from, to - 7 * 86_400_000)),
               endDate: new Date(to),
             });
-            // A long outage does not start a burst of runs: the latest few due times only.
-            while (times.hasNext() && due.length < 1_000) due.push(times.next().getTime());
+            while (times.hasNext()) {
+              due.push(times.next().getTime());
+              if (due.length > 3) due.shift();
+            }
           } catch (err) {
             onError(err, `schedule of playbook ${record.id}`);
             continue;
           }
-          for (const at of due.slice(-3)) {
+          for (const at of due) {
             const result = await relational.unitOfWork(() =>
               insertAndAdvance(
                 tenantId,

@@ -180,4 +180,121 @@ describe('cases over HTTP', () => {
     expect(found).toEqual([id]);
     expect((await call('GET', '/observables/ip/not-an-ip', analyst)).status).toBe(400);
   });
+
+  it('takes observables by hand: listed with its alerts’, pivots find the case, the events query finds the event', async () => {
+    const alertId = await raiseAlert('wks-obs-2');
+    const created = await call('POST', '/cases', analyst, {
+      title: 'Exfil from wks-obs-2',
+      alertIds: [alertId],
+    });
+    const caseId = String(created.body.id);
+    // An event from the proxy naming the destination the analyst found.
+    const ingested = await fetch(`${t.url}/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.ingestToken}`, 'content-type': 'application/x-ndjson' },
+      body: JSON.stringify({
+        '@timestamp': new Date().toISOString(),
+        message: 'CONNECT upload.example.org:443',
+        source: { ip: '10.20.0.5' },
+        destination: { ip: '203.0.113.77', port: 443 },
+      }),
+    });
+    expect(ingested.status).toBe(200);
+
+    const added = await call('POST', `/cases/${caseId}/observables`, analyst, {
+      observables: [
+        { kind: 'ip', value: '203.0.113.77', note: 'exfil destination in the proxy log' },
+        { kind: 'domain', value: 'Upload.Example.ORG' },
+      ],
+    });
+    expect(added.status, added.text).toBe(200);
+    expect(added.body).toEqual({
+      added: [
+        { kind: 'ip', value: '203.0.113.77' },
+        { kind: 'domain', value: 'upload.example.org' },
+      ],
+      existing: [],
+    });
+    const bad = await call('POST', `/cases/${caseId}/observables`, analyst, {
+      observables: [{ kind: 'hash', value: 'xyz' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.text).toContain('observables[0].value');
+    expect(
+      (
+        await call('POST', `/cases/${caseId}/observables`, auditor, {
+          observables: [{ kind: 'ip', value: '10.0.0.1' }],
+        })
+      ).status,
+    ).toBe(403);
+
+    const listed = await call('GET', `/cases/${caseId}/observables`, analyst);
+    expect(listed.status, listed.text).toBe(200);
+    const observables = listed.body.observables as {
+      kind: string;
+      value: string;
+      alerts: number;
+      note: string | null;
+      pivot: string;
+      events: { query: string };
+    }[];
+    expect(observables.map((o) => `${o.kind}:${o.value}:${String(o.alerts)}`)).toEqual(
+      expect.arrayContaining([
+        'domain:upload.example.org:0',
+        'host:wks-obs-2:1',
+        'ip:203.0.113.77:0',
+        'technique:T1059.001:1',
+      ]),
+    );
+    const ip = observables.find((o) => o.kind === 'ip');
+    expect(ip).toMatchObject({
+      note: 'exfil destination in the proxy log',
+      pivot: '/observables/ip/203.0.113.77',
+    });
+
+    // The pivot finds the case; the events query finds the proxy event.
+    const pivot = await call('GET', ip?.pivot ?? '', analyst);
+    expect(pivot.body).toMatchObject({ alerts: [], cases: [caseId] });
+    const deadline = Date.now() + 10_000;
+    let hits: { event: Record<string, unknown> }[] = [];
+    while (Date.now() < deadline && hits.length === 0) {
+      const found = await call(
+        'GET',
+        `/events/search?q=${encodeURIComponent(ip?.events.query ?? '')}&from=now-1d`,
+        analyst,
+      );
+      expect(found.status, found.text).toBe(200);
+      hits = found.body.hits as typeof hits;
+      if (hits.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(hits.map((h) => h.event.message)).toEqual(['CONNECT upload.example.org:443']);
+
+    const removed = await call(
+      'DELETE',
+      `/cases/${caseId}/observables/domain/upload.example.org`,
+      analyst,
+    );
+    expect(removed.status).toBe(204);
+    expect(
+      (await call('DELETE', `/cases/${caseId}/observables/host/wks-obs-2`, analyst)).status,
+    ).toBe(404);
+    const timeline = await call('GET', `/cases/${caseId}/timeline`, analyst);
+    expect((timeline.body.entries as { kind: string }[]).map((e) => e.kind)).toEqual([
+      'created',
+      'alerts.added',
+      'observables.added',
+      'observables.removed',
+    ]);
+    const { records } = await t.app.audit.list({
+      actionPrefix: 'soar.case.observables.',
+      limit: 10,
+    });
+    expect(records.map((r) => `${r.action}:${r.outcome}`)).toEqual(
+      expect.arrayContaining([
+        'soar.case.observables.add:success',
+        'soar.case.observables.remove:success',
+      ]),
+    );
+  });
 });

@@ -287,6 +287,7 @@ describe('tenants at the API: another tenant’s object is not found', () => {
       '/alerts/{id}/sla': `/alerts/${alertId}/sla`,
       '/cases/{id}': `/cases/${caseId}`,
       '/cases/{id}/timeline': `/cases/${caseId}/timeline`,
+      '/cases/{id}/observables': `/cases/${caseId}/observables`,
       '/events/{id}': `/events/${hits?.[0]?.id ?? ''}`,
       '/secrets/data/{path}': '/secrets/data/team/db',
       '/secrets/metadata/{path}': '/secrets/metadata/team/db',

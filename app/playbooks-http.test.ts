@@ -77,6 +77,14 @@ steps:
       payload:
         case: "\${{ steps.open_case.output.case_id }}"
         approve: "\${{ approval_links.ask }}"
+  - id: record_ioc
+    action: case.update
+    needs: [intel, open_case]
+    if: steps.intel.output.matched
+    with:
+      case_id: "\${{ steps.open_case.output.case_id }}"
+      add_observables:
+        - { kind: ip, value: 203.0.113.9, note: "\${{ steps.intel.output.matches[0].list }} intel match" }
   - id: ask
     action: approval
     needs: [intel, open_case]
@@ -227,6 +235,16 @@ describe('an alert starts a playbook', () => {
     });
     const done = await runWhen(runId, (r) => r.status !== 'running');
     expect(done.status).toBe('completed');
+    // The intel match went on the case as an observable, by the playbook.
+    const observables = await call('GET', `/cases/${sent.case}/observables`, admin);
+    expect(observables.body.observables).toContainEqual(
+      expect.objectContaining({
+        kind: 'ip',
+        value: '203.0.113.9',
+        note: 'known-bad intel match',
+        addedBy: { kind: 'playbook', id: `run:${runId}` },
+      }),
+    );
     expect(JSON.stringify(done)).not.toContain(FIREWALL_TOKEN);
     // Deciding again is a conflict.
     const again = await call('POST', `/runs/${runId}/steps/ask/decision`, admin, {

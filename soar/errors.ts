@@ -6,7 +6,7 @@ export const SoarError = defineErrors('SoarError', {
   SOAR_ALERT_NOT_FOUND: 'not_found',
   /** The action does not apply to the alert's state (acknowledging a resolved alert). */
   SOAR_TRANSITION_INVALID: 'conflict',
-  /** No such case (or task) in the caller's tenant. */
+  /** No such case (or task, or observable added by hand) in the caller's tenant. */
   SOAR_CASE_NOT_FOUND: 'not_found',
   /** The alert is already in a case (an alert belongs to one case at most). */
   SOAR_ALERT_IN_CASE: 'conflict',

@@ -48,3 +48,19 @@ export function toKey(kind: KeyKind, value: string): AlertKey | undefined {
     techniques: kind === 'technique' ? [value] : [],
   })[0];
 }
+
+/** ECS fields an events search uses for each key kind (the pivot to events). */
+const EVENT_FIELDS: Readonly<Record<KeyKind, readonly string[]>> = {
+  host: ['host.name'],
+  user: ['user.name'],
+  technique: ['threat.technique.id'],
+  ip: ['related.ip', 'source.ip', 'destination.ip'],
+  hash: ['related.hash', 'file.hash.sha256', 'process.hash.sha256'],
+  domain: ['dns.question.name', 'url.domain', 'destination.domain'],
+};
+
+/** The KQL query (for `GET /events/search`) for the events that name a key. */
+export function eventsQuery(kind: KeyKind, value: string): string {
+  const quoted = `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  return EVENT_FIELDS[kind].map((field) => `${field}:${quoted}`).join(' or ');
+}

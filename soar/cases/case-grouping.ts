@@ -115,8 +115,8 @@ export function createCaseGrouping(deps: {
     async pivot(tenantId, key, limit = 100) {
       const normal = toKey(key.kind, key.value);
       if (!normal)
-        throw new SoarError('SOAR_INVALID_REQUEST', `value: not a ${key.kind}`, {
-          issues: [{ path: 'value', message: `not a ${key.kind}` }],
+        throw new SoarError('SOAR_INVALID_REQUEST', `value: not a valid ${key.kind}`, {
+          issues: [{ path: 'value', message: `not a valid ${key.kind}` }],
         });
       return { key: normal, ...(await cases.withKey(tenantId, normal, limit)) };
     },

@@ -337,6 +337,118 @@ export function describeCaseContract(name: string, make: () => Promise<TriageHar
       });
     });
 
+    it('holds observables added by hand beside its alerts’, pivots find it, merges carry them', async () => {
+      const incident = await cases.create(
+        'tenant-a',
+        { title: 'Beaconing', alertIds: ['high-1'] },
+        ANALYST,
+      );
+      const id = incident.record.id;
+      const added = await cases.addObservables(
+        'tenant-a',
+        id,
+        [
+          { kind: 'ip', value: ' 203.0.113.9 ', note: 'C2 from the proxy logs' },
+          { kind: 'host', value: 'HOST-HIGH-1' },
+          { kind: 'hash', value: 'D41D8CD98F00B204E9800998ECF8427E' },
+          { kind: 'ip', value: '203.0.113.9' },
+        ],
+        ANALYST,
+      );
+      expect(added.added).toEqual([
+        { kind: 'ip', value: '203.0.113.9' },
+        { kind: 'host', value: 'host-high-1' },
+        { kind: 'hash', value: 'd41d8cd98f00b204e9800998ecf8427e' },
+      ]);
+      expect(added.existing).toEqual([]);
+      const again = await cases.addObservables(
+        'tenant-a',
+        id,
+        [{ kind: 'ip', value: '203.0.113.9', note: 'ignored' }],
+        ANALYST,
+      );
+      expect(again).toEqual({ added: [], existing: [{ kind: 'ip', value: '203.0.113.9' }] });
+
+      const observables = await cases.observables('tenant-a', id);
+      expect(observables.map((o) => [o.kind, o.value, o.alerts, o.addedBy?.id ?? null])).toEqual([
+        ['hash', 'd41d8cd98f00b204e9800998ecf8427e', 0, 'ada'],
+        ['host', 'host-high-1', 1, 'ada'],
+        ['ip', '203.0.113.9', 0, 'ada'],
+        ['technique', 'T1059.001', 1, null],
+      ]);
+      expect(observables.find((o) => o.kind === 'ip')).toMatchObject({
+        note: 'C2 from the proxy logs',
+        addedAt: T0,
+        eventsQuery:
+          'related.ip:"203.0.113.9" or source.ip:"203.0.113.9" or destination.ip:"203.0.113.9"',
+      });
+
+      // The pivot on a hand-added value finds the case though no alert names it.
+      const pivot = await grouping.pivot('tenant-a', { kind: 'ip', value: '203.0.113.9' });
+      expect(pivot).toMatchObject({ alerts: [], caseIds: [id] });
+      expect(
+        (await grouping.pivot('tenant-b', { kind: 'ip', value: '203.0.113.9' })).caseIds,
+      ).toEqual([]);
+
+      // A bad value fails the whole request, naming it; nothing of it is kept.
+      await expect(
+        cases.addObservables(
+          'tenant-a',
+          id,
+          [
+            { kind: 'domain', value: 'evil.example' },
+            { kind: 'ip', value: '999.1.1.1' },
+          ],
+          ANALYST,
+        ),
+      ).rejects.toMatchObject({ code: 'SOAR_INVALID_REQUEST', message: /observables\[1\]\.value/ });
+      expect((await cases.observables('tenant-a', id)).some((o) => o.kind === 'domain')).toBe(
+        false,
+      );
+      await expect(
+        cases.addObservables('tenant-b', id, [{ kind: 'ip', value: '10.0.0.1' }], ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_CASE_NOT_FOUND' });
+
+      // Removing: one added by hand goes; one only its alerts name cannot be removed.
+      await cases.removeObservable('tenant-a', id, { kind: 'host', value: 'Host-High-1' }, ANALYST);
+      expect(
+        (await cases.observables('tenant-a', id)).find((o) => o.kind === 'host'),
+      ).toMatchObject({ alerts: 1, addedBy: null, note: null });
+      await expect(
+        cases.removeObservable('tenant-a', id, { kind: 'technique', value: 'T1059.001' }, ANALYST),
+      ).rejects.toMatchObject({ code: 'SOAR_CASE_NOT_FOUND' });
+
+      // Merged away, the observables move with the alerts; the pivot then finds both cases.
+      const other = await cases.create('tenant-a', { title: 'Same C2' }, ANALYST);
+      await cases.addObservables(
+        'tenant-a',
+        other.record.id,
+        [
+          { kind: 'ip', value: '203.0.113.9', note: 'seen again' },
+          { kind: 'domain', value: 'C2.Example.NET' },
+        ],
+        ANALYST,
+      );
+      await cases.merge('tenant-a', id, [other.record.id], ANALYST);
+      const merged = await cases.observables('tenant-a', id);
+      expect(
+        merged.filter((o) => o.addedBy !== null).map((o) => [o.kind, o.value, o.note]),
+      ).toEqual([
+        ['domain', 'c2.example.net', null],
+        ['hash', 'd41d8cd98f00b204e9800998ecf8427e', null],
+        ['ip', '203.0.113.9', 'C2 from the proxy logs'],
+      ]);
+      expect(await cases.observables('tenant-a', other.record.id)).toEqual([]);
+      const timeline = await cases.timeline('tenant-a', id, { limit: 20 });
+      expect(timeline.items.map((e) => e.kind)).toEqual([
+        'created',
+        'alerts.added',
+        'observables.added',
+        'observables.removed',
+        'merged.from',
+      ]);
+    });
+
     it('groups and pivots on the addresses alerts’ events name', async () => {
       await grouping.setRule('tenant-a', 'ip', 30 * 60);
       const from = (id: string, ip: string, at: number) => ({

@@ -8,9 +8,18 @@ import { SoarError } from '../errors.ts';
 import type { SoarErrorCode } from '../errors.ts';
 import type { Actor, Assignee } from '../triage/triage.ts';
 import type { TriageService } from '../triage/triage-service.ts';
+import { eventsQuery, toKey } from './alert-keys.ts';
+import type { AlertKey, KeyKind } from './alert-keys.ts';
 import { applyCaseAction, mergeCase } from './case.ts';
 import type { CaseAction, CaseRecord } from './case.ts';
-import type { CaseActivity, CaseFilter, CaseStore, CaseTask, Page } from './case-store.ts';
+import type {
+  CaseActivity,
+  CaseFilter,
+  CaseObservable,
+  CaseStore,
+  CaseTask,
+  Page,
+} from './case-store.ts';
 
 /** A case with its alerts and tasks. */
 export interface CaseView {
@@ -40,6 +49,28 @@ export interface TaskChange {
   readonly title?: string;
   readonly state?: 'open' | 'done';
   readonly assignee?: Assignee | null;
+}
+
+export interface ObservableInput {
+  readonly kind: KeyKind;
+  /** As a person types it; normalised (`10.0.0.7`, `WKS-9` → `wks-9`, `t1059.001` → `T1059.001`). */
+  readonly value: string;
+  readonly note?: string | undefined;
+}
+
+/**
+ * One observable of a case: added by hand (`addedBy` set), named by its alerts (`alerts` > 0), or
+ * both; with the KQL query for the events that name it.
+ */
+export interface CaseObservableView {
+  readonly kind: KeyKind;
+  readonly value: string;
+  /** How many of the case's alerts name it. */
+  readonly alerts: number;
+  readonly note: string | null;
+  readonly addedBy: Actor | null;
+  readonly addedAt: number | null;
+  readonly eventsQuery: string;
 }
 
 export interface CaseService {
@@ -82,6 +113,20 @@ export interface CaseService {
     actor: Actor,
   ): Promise<CaseTask>;
   comment(tenantId: string, caseId: string, text: string, actor: Actor): Promise<CaseActivity>;
+  /** The case's observables: its alerts' keys and those added by hand, by kind then value. */
+  observables(tenantId: string, caseId: string): Promise<CaseObservableView[]>;
+  /**
+   * Adds observables by hand (1 to 100); one the case already holds by hand is reported under
+   * `existing` and keeps its note. A value that is not of its kind fails the whole request.
+   */
+  addObservables(
+    tenantId: string,
+    caseId: string,
+    inputs: readonly ObservableInput[],
+    actor: Actor,
+  ): Promise<{ added: AlertKey[]; existing: AlertKey[] }>;
+  /** Removes an observable added by hand (those named by alerts go with their alert). */
+  removeObservable(tenantId: string, caseId: string, key: AlertKey, actor: Actor): Promise<void>;
   timeline(
     tenantId: string,
     caseId: string,
@@ -407,6 +452,96 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         const entry = activity(record, actor, 'comment', { text: deps.redact(body) });
         await cases.addActivity([entry]);
         return entry;
+      });
+    },
+
+    async observables(tenantId, caseId) {
+      await load(tenantId, caseId);
+      const byKey = new Map<string, CaseObservableView>();
+      const keyOf = (k: AlertKey) => `${k.kind}\0${k.value}`;
+      for (const k of await cases.alertKeysOf(tenantId, caseId))
+        byKey.set(keyOf(k), {
+          kind: k.kind,
+          value: k.value,
+          alerts: k.alerts,
+          note: null,
+          addedBy: null,
+          addedAt: null,
+          eventsQuery: eventsQuery(k.kind, k.value),
+        });
+      for (const o of await cases.observablesOf(tenantId, caseId))
+        byKey.set(keyOf(o), {
+          kind: o.kind,
+          value: o.value,
+          alerts: byKey.get(keyOf(o))?.alerts ?? 0,
+          note: o.note === '' ? null : o.note,
+          addedBy: o.addedBy,
+          addedAt: o.addedAt,
+          eventsQuery: eventsQuery(o.kind, o.value),
+        });
+      return [...byKey.values()].sort(
+        (a, b) => a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value),
+      );
+    },
+
+    async addObservables(tenantId, caseId, inputs, actor) {
+      if (inputs.length === 0 || inputs.length > 100)
+        throw invalid('observables', '1 to 100 observables');
+      const keys = inputs.map((input, i) => {
+        const key = toKey(input.kind, input.value);
+        if (!key) throw invalid(`observables[${String(i)}].value`, `not a valid ${input.kind}`);
+        const note = input.note?.trim() ?? '';
+        if (note.length > 2_000)
+          throw invalid(`observables[${String(i)}].note`, 'at most 2000 characters');
+        return { ...key, note };
+      });
+      return deps.relational.unitOfWork(async () => {
+        const record = await loadWorkable(tenantId, caseId, 'add observables to');
+        const at = deps.clock.now();
+        // The first mention of a value in the request wins (with its note).
+        const unique = new Map<string, (typeof keys)[number]>();
+        for (const k of keys)
+          if (!unique.has(`${k.kind}\0${k.value}`)) unique.set(`${k.kind}\0${k.value}`, k);
+        const added = await cases.addObservables(
+          [...unique.values()].map((k): CaseObservable => ({
+            tenantId,
+            caseId,
+            kind: k.kind,
+            value: k.value,
+            note: deps.redact(k.note),
+            addedBy: actor,
+            addedAt: at,
+          })),
+        );
+        const addedKeys = added.map((o) => ({ kind: o.kind, value: o.value }));
+        const isAdded = new Set(added.map((o) => `${o.kind}\0${o.value}`));
+        const existing = [...unique.entries()]
+          .filter(([k]) => !isAdded.has(k))
+          .map(([, k]) => ({ kind: k.kind, value: k.value }));
+        if (added.length > 0) {
+          await cases.update({ ...record, updatedAt: at });
+          await cases.addActivity([
+            activity(record, actor, 'observables.added', { observables: addedKeys }),
+          ]);
+        }
+        return { added: addedKeys, existing };
+      });
+    },
+
+    removeObservable(tenantId, caseId, key, actor) {
+      const normal = toKey(key.kind, key.value);
+      if (!normal) return Promise.reject(invalid('value', `not a valid ${key.kind}`));
+      return deps.relational.unitOfWork(async () => {
+        const record = await load(tenantId, caseId);
+        if (!(await cases.removeObservable(tenantId, caseId, normal)))
+          throw new SoarError(
+            'SOAR_CASE_NOT_FOUND',
+            `case ${caseId} holds no ${normal.kind} ${normal.value} added by hand (an observable its alerts name goes with the alert)`,
+          );
+        await cases.update({ ...record, updatedAt: deps.clock.now() });
+        await cases.addActivity([
+          activity(record, actor, 'observables.removed', { observables: [normal] }),
+        ]);
       });
     },
 

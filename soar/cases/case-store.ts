@@ -26,6 +26,18 @@ export interface CaseActivity {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** An observable an analyst (or a playbook) put on a case by hand. */
+export interface CaseObservable {
+  readonly tenantId: string;
+  readonly caseId: string;
+  readonly kind: KeyKind;
+  /** Normalised as alert keys are (lower case; techniques upper case). */
+  readonly value: string;
+  readonly note: string;
+  readonly addedBy: Actor;
+  readonly addedAt: number;
+}
+
 export interface CaseFilter {
   readonly states?: readonly CaseState[];
   readonly assigneeId?: string;
@@ -56,7 +68,7 @@ export interface CaseStore {
     at: number,
   ): Promise<{ linked: string[]; elsewhere: { alertId: string; caseId: string }[] }>;
   unlinkAlert(tenantId: string, caseId: string, alertId: string): Promise<boolean>;
-  /** Moves every alert and task of one case to another; returns the alerts moved. */
+  /** Moves every alert, task and observable of one case to another; returns the alerts moved. */
   moveContents(tenantId: string, fromCaseId: string, toCaseId: string): Promise<number>;
   alertsOf(tenantId: string, caseId: string): Promise<string[]>;
   addTask(task: CaseTask): Promise<void>;
@@ -70,6 +82,16 @@ export interface CaseStore {
     caseId: string,
     page: { limit: number; cursor?: string },
   ): Promise<Page<CaseActivity>>;
+  /** Adds observables by hand; one the case already holds is left as it is. Returns those added. */
+  addObservables(observables: readonly CaseObservable[]): Promise<CaseObservable[]>;
+  removeObservable(tenantId: string, caseId: string, key: AlertKey): Promise<boolean>;
+  /** The observables added by hand, oldest first. */
+  observablesOf(tenantId: string, caseId: string): Promise<CaseObservable[]>;
+  /** The keys of the case's alerts, each with how many of its alerts have it. */
+  alertKeysOf(
+    tenantId: string,
+    caseId: string,
+  ): Promise<{ kind: KeyKind; value: string; alerts: number }[]>;
   /** Records what an alert is about (its keys), as of its detection. */
   indexKeys(
     tenantId: string,
@@ -81,7 +103,10 @@ export interface CaseStore {
   openCaseWithKey(tenantId: string, key: AlertKey, since: number): Promise<string | undefined>;
   /** Alerts with this key detected since `since` that are in no case, oldest first. */
   uncasedAlertsWithKey(tenantId: string, key: AlertKey, since: number): Promise<string[]>;
-  /** Pivot: the latest alerts with this key (newest first), and the cases holding any of them. */
+  /**
+   * Pivot: the latest alerts with this key (newest first), and the cases holding any of them or
+   * holding the key as an observable added by hand (newest first).
+   */
   withKey(
     tenantId: string,
     key: AlertKey,

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { SEVERITIES } from '../../detections/index.ts';
 import { defineRoute, idOf } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
+import { KEY_KINDS } from '../cases/alert-keys.ts';
 import { CASE_STATES } from '../cases/case.ts';
 import type { CaseRecord } from '../cases/case.ts';
 import type { CaseActivity, CaseTask } from '../cases/case-store.ts';
-import type { CaseService, CaseView } from '../cases/case-service.ts';
+import type { CaseObservableView, CaseService, CaseView } from '../cases/case-service.ts';
 import { RESOLUTIONS, toAssignee } from '../triage/triage.ts';
 import {
   assigneeInput as assignee,
@@ -66,6 +67,29 @@ const toFullView = (v: CaseView): z.infer<typeof fullView> => ({
   ...toCaseView(v.record),
   alertIds: [...v.alertIds],
   tasks: v.tasks.map(toTaskView),
+});
+
+const keyView = z.object({ kind: z.enum(KEY_KINDS), value: z.string() });
+const observableView = keyView.extend({
+  alerts: z.number().describe('How many of the case’s alerts name it'),
+  note: z.string().nullable(),
+  addedBy: z
+    .object({ kind: z.string(), id: z.string() })
+    .nullable()
+    .describe('Who added it by hand; null when only its alerts name it'),
+  addedAt: z.string().nullable(),
+  pivot: z.string().describe('GET this path for the alerts and cases that share it'),
+  events: z.object({ query: z.string().describe('KQL for GET /events/search') }),
+});
+const toObservableView = (o: CaseObservableView): z.infer<typeof observableView> => ({
+  kind: o.kind,
+  value: o.value,
+  alerts: o.alerts,
+  note: o.note,
+  addedBy: o.addedBy,
+  addedAt: iso(o.addedAt),
+  pivot: `/observables/${o.kind}/${encodeURIComponent(o.value)}`,
+  events: { query: o.eventsQuery },
 });
 
 const activityView = z.object({
@@ -373,6 +397,88 @@ export function caseRoutes(service: CaseService): AnyRoute[] {
             actor,
           ),
         );
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/:id/observables',
+      summary: 'The observables of a case: those its alerts name and those added by hand',
+      description:
+        'Hosts, users, ATT&CK techniques, addresses, file hashes and domains, by kind then value. Each links to its pivot (the alerts and cases that share it) and carries the KQL for the events that name it.',
+      tags,
+      access: read,
+      params,
+      responses: {
+        200: {
+          description: 'The observables',
+          schema: z.object({ observables: z.array(observableView) }),
+        },
+        404: notFound,
+      },
+      handler: async ({ principal, params: p }) => ({
+        observables: (await service.observables(who(principal).tenantId, p.id)).map(
+          toObservableView,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/:id/observables',
+      summary: 'Add observables to a case by hand',
+      description:
+        'Values are normalised (`WKS-9` → `wks-9`, `t1059.001` → `T1059.001`, addresses in canonical form); one that is not of its kind fails the request, naming it. Once added, the pivot on the value finds the case. One the case already holds by hand is reported under `existing` and keeps its note.',
+      tags,
+      access: write,
+      audit: { action: 'soar.case.observables.add', resource: ({ params: p }) => caseResource(p) },
+      params,
+      body: z
+        .object({
+          observables: z
+            .array(
+              z
+                .object({
+                  kind: z.enum(KEY_KINDS),
+                  value: z.string().min(1).max(512),
+                  note: z.string().max(2_000).optional(),
+                })
+                .strict(),
+            )
+            .min(1)
+            .max(100),
+        })
+        .strict(),
+      responses: {
+        200: {
+          description: 'What was added and what the case already held',
+          schema: z.object({ added: z.array(keyView), existing: z.array(keyView) }),
+        },
+        404: notFound,
+      },
+      handler: async ({ principal, params: p, body, annotate }) => {
+        const { tenantId, actor } = who(principal);
+        const result = await service.addObservables(tenantId, p.id, body.observables, actor);
+        annotate({ added: result.added.length, existing: result.existing.length });
+        return { added: [...result.added], existing: [...result.existing] };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/cases/:id/observables/:kind/:value',
+      summary: 'Remove an observable added by hand',
+      description: 'One its alerts name stays while the alert is in the case.',
+      tags,
+      access: write,
+      audit: {
+        action: 'soar.case.observables.remove',
+        resource: ({ params: p }) => caseResource(p),
+      },
+      params: z.object({ id, kind: z.enum(KEY_KINDS), value: z.string().min(1).max(512) }).strict(),
+      responses: { 204: { description: 'Removed' }, 404: notFound },
+      handler: async ({ principal, params: p, res }) => {
+        const { tenantId, actor } = who(principal);
+        await service.removeObservable(tenantId, p.id, { kind: p.kind, value: p.value }, actor);
+        res.status(204).end();
+        return undefined;
       },
     }),
     defineRoute({

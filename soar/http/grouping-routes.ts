@@ -1,26 +1,9 @@
 import { z } from 'zod';
 import { defineRoute } from '../../platform/http/index.ts';
 import type { AnyRoute } from '../../platform/http/index.ts';
-import { KEY_KINDS } from '../cases/alert-keys.ts';
-import type { KeyKind } from '../cases/alert-keys.ts';
+import { eventsQuery, KEY_KINDS } from '../cases/alert-keys.ts';
 import type { CaseGrouping } from '../cases/case-grouping.ts';
 import { callerOf } from './request-parts.ts';
-
-/** ECS fields an events search uses for each key kind (the pivot to events). */
-const EVENT_FIELDS: Readonly<Record<KeyKind, readonly string[]>> = {
-  host: ['host.name'],
-  user: ['user.name'],
-  technique: ['threat.technique.id'],
-  ip: ['related.ip', 'source.ip', 'destination.ip'],
-  hash: ['related.hash', 'file.hash.sha256', 'process.hash.sha256'],
-  domain: ['dns.question.name', 'url.domain', 'destination.domain'],
-};
-
-/** The KQL query for the events naming a key. */
-function eventsQuery(kind: KeyKind, value: string): string {
-  const quoted = `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-  return EVENT_FIELDS[kind].map((field) => `${field}:${quoted}`).join(' or ');
-}
 
 const rulesView = z.object({
   rules: z.array(z.object({ kind: z.enum(KEY_KINDS), windowMinutes: z.number() })),

@@ -247,4 +247,24 @@ export const soarMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    module: 'soar',
+    id: '0007',
+    name: 'case observables added by hand',
+    // The observables of a case are its alerts' keys plus these; pivots find the case by either.
+    up: `
+      CREATE TABLE soar_case_observables (
+        tenant_id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        note TEXT NOT NULL,
+        added_by_kind TEXT NOT NULL,
+        added_by_id TEXT NOT NULL,
+        added_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, case_id, kind, value)
+      );
+      CREATE INDEX soar_case_observables_key ON soar_case_observables (tenant_id, kind, value);
+    `,
+  },
 ];

@@ -3,7 +3,7 @@ import { sql } from '../../../platform/storage/index.ts';
 import type { RelationalStore } from '../../../platform/storage/index.ts';
 import type { KeyKind } from '../../cases/alert-keys.ts';
 import type { CaseRecord, CaseState } from '../../cases/case.ts';
-import type { CaseActivity, CaseStore, CaseTask } from '../../cases/case-store.ts';
+import type { CaseActivity, CaseObservable, CaseStore, CaseTask } from '../../cases/case-store.ts';
 import type { Resolution } from '../../triage/triage.ts';
 import { assigneeOf, decodeIdCursor, pageOf, timeOf } from './row-values.ts';
 
@@ -53,6 +53,28 @@ interface ActivityRow {
   details: string;
   [column: string]: unknown;
 }
+
+interface ObservableRow {
+  tenant_id: string;
+  case_id: string;
+  kind: string;
+  value: string;
+  note: string;
+  added_by_kind: string;
+  added_by_id: string;
+  added_at: number | string;
+  [column: string]: unknown;
+}
+
+const toObservable = (row: ObservableRow): CaseObservable => ({
+  tenantId: row.tenant_id,
+  caseId: row.case_id,
+  kind: row.kind as KeyKind,
+  value: row.value,
+  note: row.note,
+  addedBy: { kind: row.added_by_kind, id: row.added_by_id },
+  addedAt: Number(row.added_at),
+});
 
 const toCase = (row: CaseRow): CaseRecord => ({
   tenantId: row.tenant_id,
@@ -168,6 +190,13 @@ export function createRelationalCaseStore(store: RelationalStore): CaseStore {
       await store.execute(
         sql`UPDATE soar_case_tasks SET case_id = ${toCaseId} WHERE tenant_id = ${tenantId} AND case_id = ${fromCaseId}`,
       );
+      // An observable both cases hold keeps the target's note.
+      await store.execute(
+        sql`INSERT INTO soar_case_observables (tenant_id, case_id, kind, value, note, added_by_kind, added_by_id, added_at) SELECT tenant_id, ${toCaseId}, kind, value, note, added_by_kind, added_by_id, added_at FROM soar_case_observables WHERE tenant_id = ${tenantId} AND case_id = ${fromCaseId} ON CONFLICT DO NOTHING`,
+      );
+      await store.execute(
+        sql`DELETE FROM soar_case_observables WHERE tenant_id = ${tenantId} AND case_id = ${fromCaseId}`,
+      );
       return rowCount;
     },
 
@@ -228,6 +257,42 @@ export function createRelationalCaseStore(store: RelationalStore): CaseStore {
       return pageOf(rows, page.limit, toActivity);
     },
 
+    async addObservables(observables) {
+      const added: CaseObservable[] = [];
+      for (const o of observables) {
+        const inserted = await store.query(
+          sql`INSERT INTO soar_case_observables (tenant_id, case_id, kind, value, note, added_by_kind, added_by_id, added_at) VALUES (${o.tenantId}, ${o.caseId}, ${o.kind}, ${o.value}, ${o.note}, ${o.addedBy.kind}, ${o.addedBy.id}, ${o.addedAt}) ON CONFLICT DO NOTHING RETURNING kind`,
+        );
+        if (inserted.length > 0) added.push(o);
+      }
+      return added;
+    },
+
+    async removeObservable(tenantId, caseId, key) {
+      const { rowCount } = await store.execute(
+        sql`DELETE FROM soar_case_observables WHERE tenant_id = ${tenantId} AND case_id = ${caseId} AND kind = ${key.kind} AND value = ${key.value}`,
+      );
+      return rowCount > 0;
+    },
+
+    async observablesOf(tenantId, caseId) {
+      const rows = await store.query<ObservableRow>(
+        sql`SELECT * FROM soar_case_observables WHERE tenant_id = ${tenantId} AND case_id = ${caseId} ORDER BY added_at, kind, value`,
+      );
+      return rows.map(toObservable);
+    },
+
+    async alertKeysOf(tenantId, caseId) {
+      const rows = await store.query<{ kind: string; value: string; alerts: number | string }>(
+        sql`SELECT k.kind, k.value, COUNT(*) AS alerts FROM soar_case_alerts ca JOIN soar_alert_keys k ON k.tenant_id = ca.tenant_id AND k.alert_id = ca.alert_id WHERE ca.tenant_id = ${tenantId} AND ca.case_id = ${caseId} GROUP BY k.kind, k.value ORDER BY k.kind, k.value`,
+      );
+      return rows.map((r) => ({
+        kind: r.kind as KeyKind,
+        value: r.value,
+        alerts: Number(r.alerts),
+      }));
+    },
+
     async indexKeys(tenantId, alertId, detectedAt, keys) {
       if (keys.length === 0) return;
       await store.execute(
@@ -256,7 +321,7 @@ export function createRelationalCaseStore(store: RelationalStore): CaseStore {
         sql`SELECT alert_id, detected_at FROM soar_alert_keys WHERE tenant_id = ${tenantId} AND kind = ${key.kind} AND value = ${key.value} ORDER BY detected_at DESC, alert_id LIMIT ${limit}`,
       );
       const cases = await store.query<{ case_id: string }>(
-        sql`SELECT DISTINCT ca.case_id FROM soar_alert_keys k JOIN soar_case_alerts ca ON ca.tenant_id = k.tenant_id AND ca.alert_id = k.alert_id WHERE k.tenant_id = ${tenantId} AND k.kind = ${key.kind} AND k.value = ${key.value} ORDER BY ca.case_id DESC LIMIT ${limit}`,
+        sql`SELECT case_id FROM (SELECT ca.case_id FROM soar_alert_keys k JOIN soar_case_alerts ca ON ca.tenant_id = k.tenant_id AND ca.alert_id = k.alert_id WHERE k.tenant_id = ${tenantId} AND k.kind = ${key.kind} AND k.value = ${key.value} UNION SELECT case_id FROM soar_case_observables WHERE tenant_id = ${tenantId} AND kind = ${key.kind} AND value = ${key.value}) held ORDER BY case_id DESC LIMIT ${limit}`,
       );
       return {
         alerts: alerts.map((r) => ({ alertId: r.alert_id, detectedAt: Number(r.detected_at) })),

@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { SEVERITIES } from '../../../detections/index.ts';
 import type { OutboundHttp } from '../../../platform/outbound/index.ts';
+import { KEY_KINDS } from '../../cases/alert-keys.ts';
+import type { KeyKind } from '../../cases/alert-keys.ts';
 import type { CaseService } from '../../cases/case-service.ts';
 import { SoarError } from '../../errors.ts';
 import { ASSIGNEE_KINDS, RESOLUTIONS } from '../../triage/triage.ts';
@@ -20,7 +22,10 @@ export interface ContainmentEndpoint {
 
 export interface PlatformActionDeps {
   readonly triage: Pick<TriageService, 'act' | 'comment'>;
-  readonly cases: Pick<CaseService, 'create' | 'act' | 'addAlerts' | 'comment' | 'addTask'>;
+  readonly cases: Pick<
+    CaseService,
+    'create' | 'act' | 'addAlerts' | 'comment' | 'addTask' | 'addObservables'
+  >;
   readonly intel: ThreatIntel;
   readonly outbound: OutboundHttp;
   readonly containment: {
@@ -185,6 +190,7 @@ export function platformActions(deps: PlatformActionDeps): ActionDefinition<neve
     comment?: string | undefined;
     add_alerts?: string[] | undefined;
     add_tasks: string[];
+    add_observables?: { kind: KeyKind; value: string; note?: string | undefined }[] | undefined;
     assignee?: z.infer<typeof assignee> | undefined;
     severity?: (typeof SEVERITIES)[number] | undefined;
     state?: 'start' | 'close' | 'reopen' | undefined;
@@ -192,7 +198,7 @@ export function platformActions(deps: PlatformActionDeps): ActionDefinition<neve
   }> = {
     name: 'case.update',
     description:
-      'Works a case: comment, add alerts or tasks, assign, change severity, start, close (with a resolution) or reopen.',
+      'Works a case: comment, add alerts, tasks or observables, assign, change severity, start, close (with a resolution) or reopen.',
     integration: 'platform',
     idempotent: false,
     input: z
@@ -201,6 +207,17 @@ export function platformActions(deps: PlatformActionDeps): ActionDefinition<neve
         comment: z.string().min(1).max(20_000).optional(),
         add_alerts: z.array(alertId).max(500).optional(),
         add_tasks: z.array(z.string().trim().min(1).max(300)).max(50).default([]),
+        add_observables: z
+          .array(
+            z.strictObject({
+              kind: z.enum(KEY_KINDS),
+              value: z.string().min(1).max(512),
+              note: z.string().max(2_000).optional(),
+            }),
+          )
+          .min(1)
+          .max(100)
+          .optional(),
         assignee: assignee.optional(),
         severity: z.enum(SEVERITIES).optional(),
         state: z.enum(['start', 'close', 'reopen']).optional(),
@@ -231,6 +248,10 @@ export function platformActions(deps: PlatformActionDeps): ActionDefinition<neve
       }
       for (const title of input.add_tasks) await deps.cases.addTask(tenantId, id, { title }, actor);
       if (input.add_tasks.length > 0) done.push('tasks');
+      if (input.add_observables !== undefined) {
+        await deps.cases.addObservables(tenantId, id, input.add_observables, actor);
+        done.push('observables');
+      }
       if (input.comment !== undefined) {
         await deps.cases.comment(tenantId, id, input.comment, actor);
         done.push('comment');

@@ -32,10 +32,11 @@ const call = (method: string, path: string, token: string, body?: unknown) =>
 async function runWhen(
   id: string,
   ready: (run: Record<string, unknown>) => boolean,
+  token = admin,
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const res = await call('GET', `/runs/${id}`, admin);
+    const res = await call('GET', `/runs/${id}`, token);
     if (res.status !== 200) throw new Error(`GET /runs/${id}: ${res.text}`);
     if (ready(res.body) || Date.now() > deadline) return res.body;
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -339,6 +340,57 @@ steps:
     expect(cancelled.body).toMatchObject({ status: 'cancelled' });
     const runs = await call('GET', '/playbooks/ask-responders/runs?status=cancelled', analyst);
     expect((runs.body.runs as { id: string }[]).map((r) => r.id)).toEqual([other.body.id]);
+  });
+});
+
+describe('signed approval links in another tenant', () => {
+  it('records the decision under the run’s tenant, by the link’s holder', async () => {
+    const acme = await (await t.tenantAdmin('acme-links'))();
+    const saved = await upload(
+      `
+id: acme-ask
+name: Ask by link
+trigger: { manual: true }
+steps:
+  - id: notify
+    action: webhook.send
+    with:
+      url: ${peer.url}/hooks/acme-links
+      payload: { approve: "\${{ approval_links.ask }}" }
+  - id: ask
+    action: approval
+    with: { prompt: "Proceed?", timeout: 1h }
+`,
+      acme,
+    );
+    expect(saved.status, saved.text).toBe(201);
+    const started = await call('POST', '/playbooks/acme-ask/runs', acme, {});
+    expect(started.status, started.text).toBe(202);
+    const [hook] = await peer.waitFor('/hooks/acme-links');
+    const link = new URL((JSON.parse(hook?.body ?? '{}') as { approve: string }).approve);
+    const runId = String(started.body.id);
+    await runWhen(runId, (r) => stepOf(r, 'ask').status === 'waiting', acme);
+    const decided = await fetch(`${t.url}${link.pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ token: link.searchParams.get('token'), outcome: 'reject' }),
+    });
+    expect(decided.status, await decided.clone().text()).toBe(200);
+    const { records } = await t.app.audit.list({ action: 'soar.run.decide-link', limit: 100 });
+    const mine = records.filter((r) => r.resource.id === `${runId}/ask`);
+    expect(mine).toMatchObject([
+      {
+        tenantId: 'acme-links',
+        actor: { kind: 'anonymous', id: 'signed-link' },
+        outcome: 'success',
+        details: { outcome: 'reject' },
+      },
+    ]);
+    // The tenant's own audit log shows it; the operator tenant's records do not hold it.
+    const theirs = await call('GET', '/audit/logs?action=soar.run.decide-link', acme);
+    expect(JSON.stringify(theirs.body)).toContain(`${runId}/ask`);
+    const ours = await call('GET', '/audit/logs?action=soar.run.decide-link&tenant=default', admin);
+    expect(JSON.stringify(ours.body)).not.toContain(`${runId}/ask`);
   });
 });
 

@@ -59,8 +59,12 @@ export function createPlatformAuditor(deps: {
   ): AuditEntry => {
     const elevated = call.principal?.elevated?.has(permissionOf(call.route)) === true;
     const details = { ...call.details, ...extra, ...(elevated ? { elevated: true } : {}) };
+    const subject = call.subject();
     return {
       ...requestFields(call.req, call.principal),
+      ...(subject === undefined
+        ? {}
+        : { tenantId: subject.tenantId, actor: { kind: 'anonymous', id: subject.actorId } }),
       action: call.action,
       resource: call.resource(result),
       outcome,

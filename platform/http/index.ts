@@ -1,6 +1,7 @@
 export { defineRoute, idOf, openApiPath } from './route.ts';
 export type {
   AnyRoute,
+  AuditSubject,
   RouteAudit,
   HttpMethod,
   RouteAccess,

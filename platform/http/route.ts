@@ -49,11 +49,25 @@ export interface RouteContext<P, Q, B> {
    */
   readonly annotate: (details: Readonly<Record<string, unknown>>) => void;
   /**
+   * Public routes whose credential travels in the request (a signed link) name, once they have
+   * checked it, the tenant and actor their audit record belongs to; ignored without `audit`.
+   */
+  readonly attribute: (subject: AuditSubject) => void;
+  /**
    * Raw audited routes call this once they know the request will be served, before they write
    * the response: it records the call (a record that cannot be written throws, and nothing is
    * sent). A raw handler that fails before calling it is recorded as a failure. A no-op elsewhere.
    */
   readonly audited: () => Promise<void>;
+}
+
+/**
+ * Who a public route's audit record is about, once its credential has been checked: the tenant,
+ * and the id the anonymous caller is recorded under (`signed-link`).
+ */
+export interface AuditSubject {
+  readonly tenantId: string;
+  readonly actorId: string;
 }
 
 /** What an audited route records, declared beside it (and shown in the OpenAPI document). */

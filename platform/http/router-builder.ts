@@ -5,7 +5,7 @@ import { PlatformError } from '../errors/index.ts';
 import type { FieldIssue } from '../errors/index.ts';
 import { holdsPermissionSomewhere, IdentityError } from '../identity/index.ts';
 import type { Principal } from '../identity/index.ts';
-import type { AnyRoute } from './route.ts';
+import type { AnyRoute, AuditSubject } from './route.ts';
 
 /** One call of an audited route, as the auditor records it. */
 export interface AuditedCall {
@@ -17,6 +17,8 @@ export interface AuditedCall {
   resource(result: unknown): { readonly type: string; readonly id?: string };
   /** Details the handler added with `annotate`. */
   readonly details: Readonly<Record<string, unknown>>;
+  /** Set by a public route with `attribute` once it has checked the request's credential. */
+  subject(): AuditSubject | undefined;
 }
 
 /**
@@ -157,6 +159,7 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
         );
       }
       const details: Record<string, unknown> = {};
+      let subject: AuditSubject | undefined;
       const context = {
         req,
         res,
@@ -166,6 +169,9 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
         body,
         next,
         annotate: (more: Readonly<Record<string, unknown>>) => Object.assign(details, more),
+        attribute: (who: AuditSubject) => {
+          subject = who;
+        },
         audited: () => Promise.resolve(),
       };
       const declared = route.audit;
@@ -179,6 +185,7 @@ export function buildRouter(routes: readonly AnyRoute[], options: RouterOptions)
           action: declared.action,
           resource: (value) => declared.resource({ params, query, body, result: value }),
           details,
+          subject: () => subject,
         };
         if (route.raw) {
           const state = { recorded: false };

@@ -218,6 +218,7 @@ function runHandler(
       body: undefined,
       next: () => undefined,
       annotate: () => undefined,
+      attribute: () => undefined,
     }),
   );
 }

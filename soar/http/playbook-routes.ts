@@ -568,7 +568,7 @@ export function playbookRoutes(service: PlaybookService): AnyRoute[] {
         404: { description: 'No such approval, or the link is not valid' },
         409: { description: 'Already decided' },
       },
-      handler: async ({ params, req, res, audited, annotate }) => {
+      handler: async ({ params, req, res, audited, annotate, attribute }) => {
         const form = await smallBody(req, 8 * 1024);
         const token = linkQuery.safeParse({ token: form.token });
         const outcome = z.enum(['approve', 'reject']).safeParse(form.outcome);
@@ -580,12 +580,14 @@ export function playbookRoutes(service: PlaybookService): AnyRoute[] {
             ],
           });
         annotate({ outcome: outcome.data });
-        const step = await service.decideByLink(
+        const { run, step } = await service.decideByLink(
           params.id,
           params.step,
           token.data.token,
           outcome.data,
         );
+        // The link was good: the decision is the run's tenant's, made by whoever held the link.
+        attribute({ tenantId: run.tenantId, actorId: 'signed-link' });
         await audited();
         if (req.accepts(['json', 'html']) === 'html')
           res

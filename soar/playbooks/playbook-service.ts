@@ -111,7 +111,7 @@ export interface PlaybookService {
     stepId: string,
     token: string,
     outcome: 'approve' | 'reject',
-  ): Promise<StepRecord>;
+  ): Promise<{ run: RunRecord; step: StepRecord }>;
   approvalLink(run: RunRecord, stepId: string): string;
   command(caller: Caller, command: Command): Promise<CommandStatusView>;
   commandStatus(tenantId: string, id: string): Promise<CommandStatusView>;
@@ -289,17 +289,14 @@ export function createPlaybookService(deps: PlaybookServiceDeps): PlaybookServic
 
     async decideByLink(runId, stepId, token, outcome) {
       const run = await checkLink(runId, stepId, token);
-      return runner.decide(
+      const step = await runner.decide(
         run.tenantId,
         runId,
         stepId,
         { outcome },
-        {
-          id: 'signed-link',
-          roles: [],
-          viaLink: true,
-        },
+        { id: 'signed-link', roles: [], viaLink: true },
       );
+      return { run, step };
     },
 
     approvalLink(run, stepId) {

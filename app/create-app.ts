@@ -363,6 +363,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       hkdfSync('sha256', keys.tokenKeyEncryptionKey, 'claytom-secops', 'soar.approval-links', 32),
     ),
     publicUrl: () => publicUrl ?? `http://${config.server.host}:${String(config.server.port)}`,
+    findCredentials: scanner.scan,
   });
   const detections = await openDetections(config, relational, clock, logger).catch(
     async (err: unknown) => {

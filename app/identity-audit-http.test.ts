@@ -39,7 +39,10 @@ async function call(
   const text = await res.text();
   return {
     status: res.status,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    body:
+      text === '' || !(res.headers.get('content-type') ?? '').includes('json')
+        ? {}
+        : (JSON.parse(text) as Record<string, unknown>),
     headers: res.headers,
   };
 }
@@ -278,6 +281,7 @@ describe('tenants at the API: another tenant’s object is not found', () => {
       '/playbooks/{id}': '/playbooks/tenant-a-playbook',
       '/playbooks/{id}/runs': '/playbooks/tenant-a-playbook/runs',
       '/playbooks/{id}/cacao': '/playbooks/tenant-a-playbook/cacao',
+      '/playbooks/{id}/source': '/playbooks/tenant-a-playbook/source',
       '/runs/{id}': `/runs/${String(started.body.id)}`,
       '/commands/status/{id}': `/commands/status/${String(command.body.id)}`,
       '/alerts/{id}': `/alerts/${alertId}`,

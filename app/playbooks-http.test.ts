@@ -166,6 +166,50 @@ describe('playbook documents over HTTP', () => {
     const listed = await call('GET', '/playbooks', auditor);
     expect(listed.status).toBe(403);
     expect((await upload('id: x', analyst)).status).toBe(403);
+
+    // A JSON version has no text of its own: it is written out as YAML that loads back the same.
+    const rendered = await call('GET', '/playbooks/manual-note/source?version=1', analyst);
+    expect(rendered.status, rendered.text).toBe(200);
+    expect(rendered.headers.get('x-playbook-source')).toBe('rendered');
+    expect(rendered.text).toContain('name: A note');
+  });
+
+  it('keeps the YAML as uploaded, comments and all, and refuses literal credentials', async () => {
+    const text = [
+      '# Owner: SOC tier 2 — page them before changing the schedule',
+      'id: nightly-note',
+      'name: Nightly note',
+      'trigger: { manual: true }',
+      'steps:',
+      '  - id: pause # a placeholder until the report action exists',
+      '    action: wait',
+      '    with: { duration: 1s }',
+      '',
+    ].join('\n');
+    expect((await upload(text)).status).toBe(201);
+    const source = await call('GET', '/playbooks/nightly-note/source', analyst);
+    expect(source.status).toBe(200);
+    expect(source.type).toContain('application/yaml');
+    expect(source.headers.get('x-playbook-source')).toBe('uploaded');
+    expect(source.text).toBe(text);
+    // Uploading that text again gives the next version of the same playbook.
+    expect((await upload(source.text)).body).toMatchObject({ id: 'nightly-note', version: 2 });
+
+    const hook = 'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/literalKeyMustNotLeak00';
+    const leaky = await upload(
+      text.replace(
+        '  - id: pause # a placeholder until the report action exists\n    action: wait\n    with: { duration: 1s }',
+        `  - id: tell\n    action: webhook.send\n    with: { url: "${hook}", payload: {} }`,
+      ),
+    );
+    expect(leaky.status, leaky.text).toBe(400);
+    expect(leaky.body.detail).toMatch(
+      /^playbook\.yaml:8:\d+: steps\[0\]\.with\.url: a literal credential \(slack-webhook-url\)/,
+    );
+    expect(leaky.text).not.toContain('literalKeyMustNotLeak00');
+    const { records } = await t.app.audit.list({ action: 'soar.playbook.save', limit: 100 });
+    expect(JSON.stringify(records)).not.toContain('literalKeyMustNotLeak00');
+    expect((await call('GET', '/playbooks/nightly-note', admin)).body.version).toBe(2);
   });
 });
 

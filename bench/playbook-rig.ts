@@ -183,6 +183,7 @@ export async function openRig(
         id: definition.id,
         version: 1,
         definition,
+        source: text,
         createdAt: Date.now(),
         createdBy: 'bench',
       });

@@ -287,10 +287,16 @@ export function playbookRoutes(service: PlaybookService): AnyRoute[] {
           annotate({ version: imported.record.version, format: 'cacao' });
           return { ...toPlaybookView(imported.record, true), warnings: [...imported.warnings] };
         }
-        const record = await service.save(caller, {
-          name: body.yaml !== undefined ? 'playbook.yaml' : 'playbook.json',
-          text: body.yaml ?? JSON.stringify(body.playbook, null, 2),
-        });
+        const record = await service.save(
+          caller,
+          body.yaml !== undefined
+            ? { name: 'playbook.yaml', text: body.yaml, format: 'yaml' }
+            : {
+                name: 'playbook.json',
+                text: JSON.stringify(body.playbook, null, 2),
+                format: 'json',
+              },
+        );
         annotate({ version: record.version });
         return toPlaybookView(record, true);
       },
@@ -330,6 +336,35 @@ export function playbookRoutes(service: PlaybookService): AnyRoute[] {
           await service.get(callerFrom(principal).tenantId, params.id, query.version),
           true,
         ),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/playbooks/:id/source',
+      summary: 'A playbook version as YAML: the text it was uploaded as',
+      description:
+        'The YAML a version was uploaded as, comments included (`X-Playbook-Source: uploaded`); a version that came as JSON or CACAO is written out as YAML from its definition (`X-Playbook-Source: rendered`). Uploading the text again makes a new version of the same playbook.',
+      tags,
+      access: read,
+      params: z.object({ id: playbookId }).strict(),
+      query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
+      responses: {
+        200: { description: 'The YAML', contentType: 'application/yaml' },
+        404: { description: 'No such playbook (or version) in the caller’s tenant' },
+      },
+      handler: async ({ principal, params, query, res }) => {
+        const { record, text, uploaded } = await service.source(
+          callerFrom(principal).tenantId,
+          params.id,
+          query.version,
+        );
+        res
+          .status(200)
+          .type('application/yaml')
+          .set('x-playbook-source', uploaded ? 'uploaded' : 'rendered')
+          .set('x-playbook-version', String(record.version))
+          .send(text);
+        return undefined;
+      },
     }),
     defineRoute({
       method: 'get',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isSecOpsError } from '../../platform/errors/index.ts';
+import { createSecretScanner } from '../../platform/redaction/index.ts';
 import type { ActionCatalog, ActionDefinition } from './actions/action.ts';
 import { parsePlaybook } from './playbook-document.ts';
 
@@ -136,5 +137,34 @@ describe('playbook documents', () => {
     expect(problemsOf('id: x\nname: [unclosed\n').message).toMatch(
       /^pb\.yaml:\d+:\d+: not valid YAML/,
     );
+  });
+
+  it('refuses a literal credential, naming its line and field but not the credential', () => {
+    const scanner = createSecretScanner();
+    const hook = 'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx';
+    const text = VALID.replace('channel: "#soc"', `channel: "${hook}"`).replace(
+      'text: "blocking ${{ item }}"',
+      'text: "blocking ${{ item }}", channel: { secret: chat/channel }',
+    );
+    let refused: unknown;
+    try {
+      parsePlaybook({ name: 'pb.yaml', text }, catalog, { findCredentials: scanner.scan });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toMatchObject({
+      code: 'SOAR_PLAYBOOK_INVALID',
+      message: expect.stringMatching(
+        /^pb\.yaml:9:12: vars\.channel: a literal credential \(slack-webhook-url\): store it under \/secrets/,
+      ) as string,
+    });
+    expect(JSON.stringify(refused)).not.toContain('abcdefghijklmnopqrstuvwx');
+    expect((refused as Error).message).not.toContain('abcdefghijklmnopqrstuvwx');
+    // Without the literal: secret references and templates are not credentials.
+    expect(
+      parsePlaybook({ name: 'pb.yaml', text: text.replace(`"${hook}"`, '"#soc"') }, catalog, {
+        findCredentials: scanner.scan,
+      }).id,
+    ).toBe('contain-powershell');
   });
 });

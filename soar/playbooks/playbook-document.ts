@@ -20,14 +20,38 @@ export interface PlaybookSource {
 }
 
 /**
- * Parses and validates a playbook (YAML or JSON): the schema, then the step graph, the actions and
- * their inputs, every expression and the cron. Throws `SOAR_PLAYBOOK_INVALID` whose message names
- * the file, line, column and field of the first problem and whose `issues` list every problem.
+ * Finds credentials in a text (the platform's secret scanner): the ids of the rules that fire,
+ * never the text they fire on.
  */
-export function parsePlaybook(source: PlaybookSource, catalog: ActionCatalog): PlaybookDefinition {
+export type CredentialFinder = (text: string) => readonly { readonly rule: string }[];
+
+export interface PlaybookChecks {
+  /**
+   * Refuses literal credentials (a token pasted into a header, a webhook URL with its key):
+   * playbooks take them from `/secrets` by reference. Without it, none are looked for.
+   */
+  readonly findCredentials?: CredentialFinder | undefined;
+}
+
+/**
+ * Parses and validates a playbook (YAML or JSON): the schema, then the step graph, the actions and
+ * their inputs, every expression and the cron, and (with `findCredentials`) that it holds no
+ * literal credential. Throws `SOAR_PLAYBOOK_INVALID` whose message names the file, line, column
+ * and field of the first problem and whose `issues` list every problem.
+ */
+export function parsePlaybook(
+  source: PlaybookSource,
+  catalog: ActionCatalog,
+  checks: PlaybookChecks = {},
+): PlaybookDefinition {
   const result = parseYamlDocument(source.text, playbookSchema);
   if (!result.ok) throw invalidPlaybook(source.name, result.problems);
-  const problems = semanticProblems(result.data, catalog).map(({ path, message }) => {
+  const problems = [
+    ...semanticProblems(result.data, catalog),
+    ...(checks.findCredentials === undefined
+      ? []
+      : credentialProblems(result.data, checks.findCredentials)),
+  ].map(({ path, message }) => {
     const { line, column }: TextPosition = result.locate(path);
     return { line, column, field: formatPath(path), message };
   });
@@ -152,6 +176,36 @@ function inputProblems(
     if (templatesIn(given[key]).length > 0 || holdsSecretReference(given[key])) continue;
     problems.push({ path: [...path, ...issue.path], message: issue.message });
   }
+  return problems;
+}
+
+/**
+ * Every written-out string of the playbook that a credential rule fires on, read with its key
+ * (`authorization: Bearer …`, `password: …`) as the scanner's context rules expect. Secret
+ * references and templates (filled at run time) are not literal.
+ */
+function credentialProblems(playbook: PlaybookDefinition, find: CredentialFinder): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (value: unknown, path: PropertyKey[]): void => {
+    if (isSecretReference(value)) return;
+    if (typeof value === 'string') {
+      if (value.includes('${{')) return;
+      const key = path.at(-1);
+      const rules = new Set(
+        find(typeof key === 'string' ? `${key}: ${value}` : value).map((f) => f.rule),
+      );
+      if (rules.size > 0)
+        problems.push({
+          path,
+          message: `a literal credential (${[...rules].join(', ')}): store it under /secrets and write { secret: <path> } here`,
+        });
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+    else if (typeof value === 'object' && value !== null)
+      for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+  };
+  visit(playbook, []);
   return problems;
 }
 

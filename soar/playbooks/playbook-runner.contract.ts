@@ -109,6 +109,7 @@ export function describePlaybookRunnerContract(
         id: definition.id,
         version,
         definition,
+        source: text,
         createdAt: Date.now(),
         createdBy: 'tester',
       });

@@ -10,7 +10,9 @@ import { exportCacao, importCacao } from './cacao/cacao.ts';
 import type { CacaoDocument } from './cacao/cacao.ts';
 import { CONTAINMENT_ACTIONS } from './actions/platform-actions.ts';
 import type { CommandKind, CommandRecord, CommandStatus, CommandStore } from './command-store.ts';
+import { stringify as stringifyYaml } from 'yaml';
 import { parsePlaybook } from './playbook-document.ts';
+import type { CredentialFinder } from './playbook-document.ts';
 import type { PlaybookRunner } from './playbook-runner.ts';
 import type { PlaybookDefinition } from './playbook-schema.ts';
 import type { PlaybookRecord, RunRecord, RunStatus, RunStore, StepRecord } from './run-store.ts';
@@ -68,15 +70,24 @@ export interface PlaybookServiceDeps {
   readonly linkKey: Uint8Array;
   /** The platform's public base URL (`https://secops.example.com`), for approval links. */
   readonly publicUrl: () => string;
+  /** Refuses playbooks holding literal credentials (the platform's secret scanner). */
+  readonly findCredentials?: CredentialFinder;
 }
 
 /** Playbooks as people and agents use them: upload, start, follow, decide, command. */
 export interface PlaybookService {
+  /** Parses, checks and stores a new version; YAML keeps its text (comments and all). */
   save(
     caller: Caller,
-    source: { readonly name: string; readonly text: string },
+    source: { readonly name: string; readonly text: string; readonly format: 'yaml' | 'json' },
   ): Promise<PlaybookRecord>;
   saveDefinition(caller: Caller, definition: PlaybookDefinition): Promise<PlaybookRecord>;
+  /** A version's text: the YAML it was uploaded as, else YAML written from its definition. */
+  source(
+    tenantId: string,
+    id: string,
+    version?: number,
+  ): Promise<{ record: PlaybookRecord; text: string; uploaded: boolean }>;
   /** Imports an OASIS CACAO 2.0 playbook as a new version (what it read loosely in `warnings`). */
   saveCacao(
     caller: Caller,
@@ -155,6 +166,7 @@ export function createPlaybookService(deps: PlaybookServiceDeps): PlaybookServic
   const saveDefinition = async (
     caller: Caller,
     definition: PlaybookDefinition,
+    source: string | null = null,
   ): Promise<PlaybookRecord> => {
     const record = await relational.unitOfWork(async () => {
       const previous = await runs.playbook(caller.tenantId, definition.id);
@@ -163,6 +175,7 @@ export function createPlaybookService(deps: PlaybookServiceDeps): PlaybookServic
         id: definition.id,
         version: (previous?.version ?? 0) + 1,
         definition,
+        source,
         createdAt: clock.now(),
         createdBy: caller.id,
       };
@@ -241,12 +254,27 @@ export function createPlaybookService(deps: PlaybookServiceDeps): PlaybookServic
 
   return {
     save(caller, source) {
-      return saveDefinition(caller, parsePlaybook(source, deps.catalog));
+      return saveDefinition(
+        caller,
+        parsePlaybook(source, deps.catalog, { findCredentials: deps.findCredentials }),
+        source.format === 'yaml' ? source.text : null,
+      );
     },
-    saveDefinition,
+    saveDefinition: (caller, definition) => saveDefinition(caller, definition),
+
+    async source(tenantId, id, version) {
+      const record = await get(tenantId, id, version);
+      return record.source === null
+        ? { record, text: stringifyYaml(record.definition, { lineWidth: 100 }), uploaded: false }
+        : { record, text: record.source, uploaded: true };
+    },
 
     async saveCacao(caller, document) {
-      const imported = importCacao(document, { catalog: deps.catalog, source: 'cacao' });
+      const imported = importCacao(document, {
+        catalog: deps.catalog,
+        source: 'cacao',
+        findCredentials: deps.findCredentials,
+      });
       return {
         record: await saveDefinition(caller, imported.playbook),
         warnings: imported.warnings,

@@ -7,6 +7,8 @@ export interface PlaybookRecord {
   readonly id: string;
   readonly version: number;
   readonly definition: PlaybookDefinition;
+  /** The YAML it was uploaded as, comments and all; null when it came as JSON or CACAO. */
+  readonly source: string | null;
   readonly createdAt: number;
   readonly createdBy: string;
 }

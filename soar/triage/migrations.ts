@@ -267,4 +267,11 @@ export const soarMigrations: readonly Migration[] = [
       CREATE INDEX soar_case_observables_key ON soar_case_observables (tenant_id, kind, value);
     `,
   },
+  {
+    module: 'soar',
+    id: '0008',
+    name: 'playbook source text',
+    // The YAML a version was uploaded as, comments and all (null for JSON and CACAO uploads).
+    up: `ALTER TABLE soar_playbooks ADD COLUMN source TEXT;`,
+  },
 ];

@@ -19,6 +19,7 @@ interface PlaybookRow {
   id: string;
   version: number | string;
   definition: string;
+  source: string | null;
   created_at: number | string;
   created_by: string;
   [key: string]: unknown;
@@ -65,6 +66,7 @@ function toPlaybook(row: PlaybookRow): PlaybookRecord {
     id: row.id,
     version: Number(row.version),
     definition: JSON.parse(row.definition) as PlaybookDefinition,
+    source: row.source,
     createdAt: Number(row.created_at),
     createdBy: row.created_by,
   };
@@ -126,9 +128,10 @@ export function createRelationalRunStore(store: RelationalStore): RunStore {
   return {
     async savePlaybook(record) {
       await store.execute(sql`
-        INSERT INTO soar_playbooks (tenant_id, id, version, name, definition, created_at, created_by)
+        INSERT INTO soar_playbooks (tenant_id, id, version, name, definition, source, created_at, created_by)
         VALUES (${record.tenantId}, ${record.id}, ${record.version}, ${record.definition.name},
-                ${JSON.stringify(record.definition)}, ${record.createdAt}, ${record.createdBy})`);
+                ${JSON.stringify(record.definition)}, ${record.source}, ${record.createdAt},
+                ${record.createdBy})`);
     },
 
     async playbook(tenantId, id, version) {

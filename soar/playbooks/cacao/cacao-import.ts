@@ -2,6 +2,7 @@ import { formatPath } from '../../../platform/documents/index.ts';
 import { SoarError } from '../../errors.ts';
 import type { ActionCatalog } from '../actions/action.ts';
 import { parsePlaybook } from '../playbook-document.ts';
+import type { CredentialFinder } from '../playbook-document.ts';
 import type { PlaybookDefinition } from '../playbook-schema.ts';
 import { assemble } from './cacao-assemble.ts';
 import type { Assembled, FieldOrigin } from './cacao-assemble.ts';
@@ -16,6 +17,8 @@ export interface CacaoImportOptions {
   readonly source?: string;
   /** CACAO playbook ids (`playbook--…`) → our playbook ids, for playbook-action steps. */
   readonly playbooks?: ReadonlyMap<string, string>;
+  /** Refuses literal credentials in what is imported (see `parsePlaybook`). */
+  readonly findCredentials?: CredentialFinder | undefined;
 }
 
 /** An imported playbook and what was left out or read loosely on the way. */
@@ -44,6 +47,7 @@ export function importCacao(document: unknown, options: CacaoImportOptions): Cac
     playbook = parsePlaybook(
       { name: INTERNAL, text: JSON.stringify(assembled.playbook) },
       options.catalog,
+      { findCredentials: options.findCredentials },
     );
   } catch (err) {
     if (err instanceof SoarError && err.code === 'SOAR_PLAYBOOK_INVALID')

@@ -168,6 +168,7 @@ const start = async (text: string, key: string): Promise<void> => {
       id: definition.id,
       version: 1,
       definition,
+      source: text,
       createdAt: systemClock.now(),
       createdBy: 'crash-test',
     });

@@ -75,11 +75,10 @@ import {
   createPlaybookService,
   createRelationalCommandStore,
   createRelationalRunStore,
-  httpActions,
+  createActionCatalog,
   loadThreatIntel,
   parseConcurrency,
   parseRateLimits,
-  platformActions,
   playbookRoutes,
   SoarError,
   createCaseGrouping,
@@ -294,44 +293,40 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       );
     return found;
   };
-  const catalog = new Map(
-    [
-      ...httpActions(outbound, {
-        pagerduty: config.playbooks.pagerdutyUrl,
-        sendgrid: config.playbooks.sendgridUrl,
-        twilio: config.playbooks.twilioUrl,
-      }),
-      ...platformActions({
-        triage,
-        cases,
-        intel,
-        outbound,
-        readSecret,
-        containment: {
-          ...(config.playbooks.blockAddressUrl === undefined
-            ? {}
-            : {
-                blockAddress: {
-                  url: config.playbooks.blockAddressUrl,
-                  ...(config.playbooks.blockAddressTokenSecret === undefined
-                    ? {}
-                    : { tokenSecret: config.playbooks.blockAddressTokenSecret }),
-                },
-              }),
-          ...(config.playbooks.disableUserUrl === undefined
-            ? {}
-            : {
-                disableUser: {
-                  url: config.playbooks.disableUserUrl,
-                  ...(config.playbooks.disableUserTokenSecret === undefined
-                    ? {}
-                    : { tokenSecret: config.playbooks.disableUserTokenSecret }),
-                },
-              }),
-        },
-      }),
-    ].map((action) => [action.name, action]),
-  );
+  const catalog = createActionCatalog({
+    outbound,
+    endpoints: {
+      pagerduty: config.playbooks.pagerdutyUrl,
+      sendgrid: config.playbooks.sendgridUrl,
+      twilio: config.playbooks.twilioUrl,
+    },
+    triage,
+    cases,
+    intel,
+    readSecret,
+    containment: {
+      ...(config.playbooks.blockAddressUrl === undefined
+        ? {}
+        : {
+            blockAddress: {
+              url: config.playbooks.blockAddressUrl,
+              ...(config.playbooks.blockAddressTokenSecret === undefined
+                ? {}
+                : { tokenSecret: config.playbooks.blockAddressTokenSecret }),
+            },
+          }),
+      ...(config.playbooks.disableUserUrl === undefined
+        ? {}
+        : {
+            disableUser: {
+              url: config.playbooks.disableUserUrl,
+              ...(config.playbooks.disableUserTokenSecret === undefined
+                ? {}
+                : { tokenSecret: config.playbooks.disableUserTokenSecret }),
+            },
+          }),
+    },
+  });
   const playbooks: PlaybookRunner = createPlaybookRunner({
     relational,
     runs: runStore,

@@ -98,6 +98,8 @@ export type {
   ContainmentEndpoint,
   PlatformActionDeps,
 } from './playbooks/actions/platform-actions.ts';
+export { createActionCatalog, createValidationCatalog } from './playbooks/actions/catalog.ts';
+export type { ActionCatalogDeps } from './playbooks/actions/catalog.ts';
 export { loadThreatIntel, guessType } from './playbooks/intel/threat-intel.ts';
 export type { ThreatIntel, Indicator, IntelMatch } from './playbooks/intel/threat-intel.ts';
 export { createPlaybookService, containmentSteps } from './playbooks/playbook-service.ts';

@@ -9,6 +9,7 @@ import { registerSearch } from './commands/search.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSources, registerTokens } from './commands/sources.ts';
+import { registerVerifyBundle } from './commands/verify-bundle.ts';
 
 const program = new Command();
 program
@@ -30,4 +31,5 @@ registerTokens(program);
 registerSecrets(program);
 registerConfig(program);
 registerAudit(program);
+registerVerifyBundle(program);
 await program.parseAsync(process.argv);

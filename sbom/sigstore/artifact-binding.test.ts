@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { describe, expect, it } from 'vitest';
-import { isSecOpsError } from '../../platform/errors/index.ts';
+import { errorCodeOf } from '../../test/support/errors.ts';
 import { IN_TOTO_PAYLOAD_TYPE, checkDsseBinding, checkMessageDigest } from './artifact-binding.ts';
 import type { ArtifactInput } from './artifact-binding.ts';
 
@@ -16,15 +16,7 @@ const digestOf = (b: Buffer): ArtifactInput => ({
   digest: sha('sha256', b),
 });
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isSecOpsError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
 function statement(subjects: unknown): { payloadType: string; payload: Buffer } {
   return {

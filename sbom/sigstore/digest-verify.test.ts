@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
-import { isSecOpsError } from '../../platform/errors/index.ts';
+import { errorCodeOf } from '../../test/support/errors.ts';
 import { verifyPrehashed } from './digest-verify.ts';
 import {
   createArtifactSignatureContent,
@@ -11,15 +11,7 @@ import {
 const MESSAGE = Buffer.from('hello, world!');
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isSecOpsError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
 describe('verifyPrehashed (ECDSA over a digest, with @noble/curves)', () => {
   it.each([

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isSecOpsError } from '../../platform/errors/index.ts';
+import { errorCodeOf } from '../../test/support/errors.ts';
 import { checkIdentity, createIdentityPolicy } from './identity-policy.ts';
 import type { IdentityPolicyOptions, SignerIdentity } from './identity-policy.ts';
 
 const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
 const ACTIONS = 'https://token.actions.githubusercontent.com';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isSecOpsError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
 function verdict(options: IdentityPolicyOptions, signer: SignerIdentity): string | undefined {
   return codeOf(() => checkIdentity(createIdentityPolicy(options), signer));

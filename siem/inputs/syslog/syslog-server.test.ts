@@ -138,7 +138,9 @@ describe('syslog server over TCP', () => {
       batchMaxMessages: 50,
       maxPendingBatches: 2,
       maxPendingPerConnection: perConnection,
-      idleTimeoutMs: 50, // a paused connection is quiet because of us: it must not be closed
+      // A paused connection is quiet because of us: it must not be closed. (Long enough that an
+      // event-loop stall on a loaded machine before the first read is not taken for idleness.)
+      idleTimeoutMs: 500,
     });
     const count = 30_000;
     const filler = 'x'.repeat(1000);
@@ -150,6 +152,8 @@ describe('syslog server over TCP', () => {
 
     await waitUntil(() => sink.calls() >= 1, 'the first batch to reach the sink');
     await settled(() => server.stats().tcpBytes);
+    // Paused for more than two idle periods.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
     const paused = server.stats();
     // Read at most the per-connection allowance plus one socket read (64 KiB) of overshoot.
     const messageBytes = payload.length / count;

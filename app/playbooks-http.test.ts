@@ -181,7 +181,7 @@ describe('playbook documents over HTTP', () => {
       'name: Nightly note',
       'trigger: { manual: true }',
       'steps:',
-      '  - id: pause # a placeholder until the report action exists',
+      '  - id: pause # one second, so the run is visible in the history',
       '    action: wait',
       '    with: { duration: 1s }',
       '',
@@ -198,7 +198,7 @@ describe('playbook documents over HTTP', () => {
     const hook = 'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/literalKeyMustNotLeak00';
     const leaky = await upload(
       text.replace(
-        '  - id: pause # a placeholder until the report action exists\n    action: wait\n    with: { duration: 1s }',
+        '  - id: pause # one second, so the run is visible in the history\n    action: wait\n    with: { duration: 1s }',
         `  - id: tell\n    action: webhook.send\n    with: { url: "${hook}", payload: {} }`,
       ),
     );

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { auditMigrations, createAuditLog, generateAuditKeys } from '../platform/audit/index.ts';
 import { systemClock } from '../platform/clock/index.ts';
 import { createSqliteRelationalStore } from '../platform/storage/index.ts';
-import { repoRoot } from '../test/support/services.ts';
+import { runSecops } from '../test/support/secops-cli.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -19,17 +18,8 @@ function tempDir(): string {
   return dir;
 }
 
-/** Runs the real `secops` command, as a user would, and returns its exit code and output. */
-function secops(args: readonly string[], env: Record<string, string> = {}, input?: string) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'secops'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    encoding: 'utf8',
-    ...(input !== undefined ? { input } : {}),
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const secops = (args: readonly string[], env: Record<string, string> = {}, input?: string) =>
+  runSecops(args, { env, ...(input === undefined ? {} : { input }) });
 
 describe('secops CLI', () => {
   it('stops with exit 2 and names the key and its source when a setting is invalid', () => {

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, requireOrSkip, sharedTestdata } from '../test/support/services.ts';
+import { runSecops } from '../test/support/secops-cli.ts';
 
 // `secops hunt` and `secops rules check` as a user runs them: the real command in a child process,
 // over logs made from the parsers' real fixtures and rules written here.
@@ -19,16 +19,8 @@ function tempDir(): string {
   return dir;
 }
 
-function secops(args: readonly string[], input?: string) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'secops'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-    ...(input !== undefined ? { input } : {}),
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const secops = (args: readonly string[], input?: string) =>
+  runSecops(args, input === undefined ? {} : { input });
 
 const fixtures = join(repoRoot, 'siem', 'parsers', 'fixtures');
 const fixture = (path: string): string => readFileSync(join(fixtures, path), 'utf8').trim();

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../test/support/app.ts';
 import type { TestApp } from '../test/support/app.ts';
-import { repoRoot } from '../test/support/services.ts';
+import { runSecopsAsync } from '../test/support/secops-cli.ts';
 
 // `secops rules reload` as an operator runs it, against a server started in this process (so
 // the command runs as a child process without blocking the server's event loop).
@@ -23,23 +22,8 @@ detection:
   condition: selection
 `;
 
-function secops(args: readonly string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'secops'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', SECOPS_URL: '', SECOPS_TOKEN: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const secops = (args: readonly string[], env: Record<string, string> = {}) =>
+  runSecopsAsync(args, { env: { SECOPS_URL: '', SECOPS_TOKEN: '', ...env } });
 
 beforeAll(async () => {
   rulesDir = mkdtempSync(join(tmpdir(), 'secops-reload-rules-'));

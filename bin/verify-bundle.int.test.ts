@@ -1,21 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, requireOrSkip, sharedTestdata } from '../test/support/services.ts';
+import { requireOrSkip, sharedTestdata } from '../test/support/services.ts';
 import { conformanceArgs, loadConformanceCases } from '../test/support/sigstore-conformance.ts';
 import type { ConformanceMode } from '../test/support/sigstore-conformance.ts';
+import { runSecops } from '../test/support/secops-cli.ts';
 
-/** Runs the real `secops` command as the conformance suite would, with no stdin. */
-function secops(args: readonly string[]) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'secops'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** The real `secops` command as the conformance suite runs it, with no stdin. */
+const secops = (args: readonly string[]) => runSecops(args);
 
 const dir = requireOrSkip('sigstore-conformance test data', sharedTestdata('sigstore-conformance'));
 const cases = dir === undefined ? [] : loadConformanceCases(dir);

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPlaybookFiles } from './playbooks.ts';
 import type { PlaybookCheckReport } from './playbooks.ts';
+import { runSecops } from '../../test/support/secops-cli.ts';
 
 // `secops playbooks check` in process over real files, and once as the real binary for the
 // wiring and exit codes. No configuration, database or server exists here: the check is offline.
@@ -63,7 +62,6 @@ steps:
       payload: { text: hello }
 `;
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
 const path = (name: string): string => join(dir, name);
 
@@ -212,25 +210,16 @@ describe('secops playbooks check', () => {
   });
 
   it('runs as the real command with the same exit codes', { timeout: 60_000 }, () => {
+    // Offline: nothing points at a server, a database or a configuration.
     const secops = (args: readonly string[]) =>
-      spawnSync(
-        process.execPath,
-        [join(repoRoot, 'bin', 'secops'), 'playbooks', 'check', ...args],
-        {
-          cwd: repoRoot,
-          // Offline: nothing points at a server, a database or a configuration.
-          env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' },
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
+      runSecops(['playbooks', 'check', ...args], { isolated: true });
     const bad = secops([path('valid.yml'), path('leaky.yml')]);
-    expect(bad.status, bad.stderr).toBe(1);
+    expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toContain(`ok ${path('valid.yml')} (contain-host, 4 steps)`);
     expect(bad.stdout).toContain(`${path('leaky.yml')}:8:`);
     expect(bad.stdout + bad.stderr).not.toContain(WEBHOOK_KEY);
     const missing = secops([path('gone.yml')]);
-    expect(missing.status).toBe(2);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(path('gone.yml'));
   });
 });
